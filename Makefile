@@ -1,0 +1,57 @@
+# Haven — developer commands. `make run` and `make test` are the two-command quick start.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Starts embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are not set.
+WITH_SERVICES := $(BIN)/python -m config.devservices --
+BOOTSTRAP_VERSION ?= 5.3.9
+
+.PHONY: run test lint format check-migrations clean vendor-bootstrap lock
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## run: migrate, load demo data, serve web + Celery worker + beat on http://127.0.0.1:8000
+run: $(STAMP)
+	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py migrate --noinput && \
+		$(BIN)/python manage.py seed_demo && \
+		PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile.dev'
+
+## test: lint, migration check and the whole suite on PostgreSQL and Redis
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)'
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## vendor-bootstrap: replace static/vendor/bootstrap with the given npm release
+vendor-bootstrap:
+	rm -rf /tmp/haven-bootstrap && mkdir -p /tmp/haven-bootstrap
+	cd /tmp/haven-bootstrap && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) && tar xzf bootstrap-$(BOOTSTRAP_VERSION).tgz
+	rm -rf static/vendor/bootstrap && mkdir -p static/vendor/bootstrap
+	cp /tmp/haven-bootstrap/package/dist/css/bootstrap.min.css /tmp/haven-bootstrap/package/dist/css/bootstrap.min.css.map \
+	   /tmp/haven-bootstrap/package/dist/js/bootstrap.bundle.min.js /tmp/haven-bootstrap/package/dist/js/bootstrap.bundle.min.js.map \
+	   /tmp/haven-bootstrap/package/LICENSE static/vendor/bootstrap/
+	echo "bootstrap $(BOOTSTRAP_VERSION) from the npm registry (npm pack bootstrap@$(BOOTSTRAP_VERSION))" > static/vendor/bootstrap/VERSION
+
+## lock: refresh requirements/constraints.txt from a clean install of pyproject.toml
+lock:
+	rm -rf /tmp/haven-lock && $(PYTHON) -m venv /tmp/haven-lock
+	/tmp/haven-lock/bin/pip install --quiet --upgrade pip
+	/tmp/haven-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/haven-lock/bin/pip freeze --exclude-editable | grep -v '^-e ' > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) .data staticfiles .coverage htmlcov

@@ -1,0 +1,56 @@
+"""Actions that change staff accounts and teams."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import Team, User
+from accounts.roles import Role
+
+
+def set_user_roles(*, user: User, roles: set[Role]) -> None:
+    """Make the user's role groups exactly ``roles`` (other groups are left alone)."""
+    # The groups come from a data migration; get_or_create keeps this working on a database
+    # that was flushed since (as transactional tests do).
+    role_groups = [Group.objects.get_or_create(name=role.group_name)[0] for role in Role]
+    wanted = {role.group_name for role in roles}
+    user.groups.remove(*[g for g in role_groups if g.name not in wanted])
+    user.groups.add(*[g for g in role_groups if g.name in wanted])
+    user.__dict__.pop("_roles_cache", None)
+
+
+@transaction.atomic
+def upsert_team(*, name: str, postcode_districts: list[str], local_authorities: list[str]) -> Team:
+    team, _ = Team.objects.get_or_create(name=name)
+    team.postcode_districts = postcode_districts
+    team.local_authorities = local_authorities
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def upsert_staff_user(
+    *,
+    email: str,
+    full_name: str,
+    team: Team | None,
+    roles: set[Role],
+    password: str | None = None,
+    django_admin: bool = False,
+) -> User:
+    """Create or update a staff member; used by the demo seed and by admin tooling."""
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first() or User(email=email)
+    user.full_name = full_name
+    user.team = team
+    user.is_staff = django_admin
+    user.is_superuser = django_admin
+    user.is_active = True
+    if password is not None:
+        user.set_password(password)
+    elif user._state.adding:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    set_user_roles(user=user, roles=roles)
+    return user

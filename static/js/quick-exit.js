@@ -1,0 +1,42 @@
+/* "Exit this page" (DESIGN.md section 3, rule 1; after the GOV.UK Exit this page component).
+ * Without JavaScript the control is a plain link. With it, leaving uses location.replace so
+ * that Back does not return here, the page is hidden at once, and pressing Shift three
+ * times within five seconds does the same as clicking. */
+(function () {
+  "use strict";
+  var control = document.querySelector("[data-quick-exit]");
+  if (!control) {
+    return;
+  }
+  var destination = control.getAttribute("href");
+
+  function leave(event) {
+    if (event) {
+      event.preventDefault();
+    }
+    document.documentElement.classList.add("quick-exit-active");
+    document.title = "";
+    window.location.replace(destination);
+  }
+
+  control.addEventListener("click", leave);
+
+  var shiftPresses = 0;
+  var resetTimer = null;
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift") {
+      shiftPresses = 0;
+      return;
+    }
+    shiftPresses += 1;
+    if (resetTimer === null) {
+      resetTimer = window.setTimeout(function () {
+        shiftPresses = 0;
+        resetTimer = null;
+      }, 5000);
+    }
+    if (shiftPresses >= 3) {
+      leave();
+    }
+  });
+})();

@@ -1,0 +1,31 @@
+import uuid
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Give each test its own key space in the real Redis cache.
+
+    Rate-limit counters (allauth's login throttling, for one) live in the cache; without this
+    they would carry over between tests and between runs. Nothing is flushed, so a Redis that
+    is shared with a running development server is left alone; the keys expire on their own.
+    """
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def keyworker(db):
+    return UserFactory(roles={Role.KEYWORKER})
+
+
+@pytest.fixture
+def keyworker_client(client, keyworker):
+    client.force_login(keyworker)
+    return client

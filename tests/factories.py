@@ -1,0 +1,34 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Team, User
+from accounts.services import set_user_roles
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    postcode_districts = factory.Sequence(lambda n: [f"B{n % 99 + 1}"])
+    local_authorities = factory.LazyAttribute(lambda team: [f"{team.name} council"])
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"staff{n}@haven.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    team = factory.SubFactory(TeamFactory)
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        self.save()
+        if create and extracted:
+            set_user_roles(user=self, roles=set(extracted))

@@ -22,7 +22,7 @@ RUN pip install -c requirements/constraints.txt .
 COPY . .
 # Hash and compress static files at build time; this key exists only for this build step.
 RUN SECRET_KEY=collectstatic-build-step-only-not-used-at-runtime-0123456789abcdef \
-    ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
+    FIELD_ENCRYPTION_SALTS=collectstatic-build-step-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput
 
 USER haven

@@ -38,9 +38,21 @@ class Team(models.Model):
         blank=True,
         help_text=_("Council areas this team covers, such as Birmingham or Stoke-on-Trent."),
     )
+    is_default = models.BooleanField(
+        _("default team"),
+        default=False,
+        help_text=_("Receives referrals from areas no team covers. Only one team can be it."),
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="team_single_default",
+            )
+        ]
         indexes = [
             GinIndex(fields=["postcode_districts"], name="team_districts_gin"),
             GinIndex(fields=["local_authorities"], name="team_authorities_gin"),

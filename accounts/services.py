@@ -19,10 +19,19 @@ def set_user_roles(*, user: User, roles: set[Role]) -> None:
 
 
 @transaction.atomic
-def upsert_team(*, name: str, postcode_districts: list[str], local_authorities: list[str]) -> Team:
+def upsert_team(
+    *,
+    name: str,
+    postcode_districts: list[str],
+    local_authorities: list[str],
+    is_default: bool = False,
+) -> Team:
     team, _ = Team.objects.get_or_create(name=name)
     team.postcode_districts = postcode_districts
     team.local_authorities = local_authorities
+    if is_default:
+        Team.objects.exclude(pk=team.pk).filter(is_default=True).update(is_default=False)
+    team.is_default = is_default
     team.full_clean()
     team.save()
     return team

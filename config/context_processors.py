@@ -2,5 +2,5 @@ from django.conf import settings
 
 
 def safety(request):
-    """Values every template needs for the safety rules: where "Exit this page" goes."""
-    return {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL}
+    """Values public templates need: where "Exit this page" goes, and the number to call."""
+    return {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL, "SERVICE_PHONE": settings.SERVICE_PHONE}

@@ -27,6 +27,11 @@ IS_PRODUCTION = HAVEN_ENV == "production"
 # A value anyone can read in this file: fine on a laptop, refused in production below.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret-haven"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Old secret keys, kept while encrypted fields and signed values made with them are re-saved.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Salts for django-fernet-encrypted-fields: the first encrypts, all decrypt (key rotation).
+DEVELOPMENT_FIELD_ENCRYPTION_SALT = "development-only-field-salt"
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=[DEVELOPMENT_FIELD_ENCRYPTION_SALT])
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -37,6 +42,8 @@ if IS_PRODUCTION:
     problems = []
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
         problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
+    if DEVELOPMENT_FIELD_ENCRYPTION_SALT in SALT_KEY:
+        problems.append("FIELD_ENCRYPTION_SALTS must be set to your own random values")
     if DEBUG:
         problems.append("DEBUG must be off")
     if not ALLOWED_HOSTS:
@@ -57,6 +64,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -222,6 +230,22 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Absolute links in emails to staff (no personal details are ever put in them).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Self-referral protection -----------------------------------------------------------
+# django-ratelimit keeps its counters in the default (Redis) cache. Behind a load balancer,
+# set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR so the client's address is used.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+REFERRAL_SUBMIT_RATE = env.str("REFERRAL_SUBMIT_RATE", default="10/h")
+# A person needs longer than this to read and fill in the form; faster is asked to confirm.
+REFERRAL_MIN_SECONDS_TO_FILL = env.int("REFERRAL_MIN_SECONDS_TO_FILL", default=20)
+
+# The number women and referrers can call (shown on public pages). Default: an Ofcom
+# drama number, never a real line.
+SERVICE_PHONE = env.str("SERVICE_PHONE", default="0121 496 0000")
+
 # Where "Exit this page" goes: a busy, ordinary site. Configurable per service.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
 

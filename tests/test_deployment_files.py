@@ -26,6 +26,7 @@ def test_compose_app_services_run_in_production_mode_against_compose_services():
     assert common["REDIS_URL"].startswith("redis://redis:6379")
     # The secret comes from the operator's environment; compose fails loudly without it.
     assert common["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert common["FIELD_ENCRYPTION_SALTS"].startswith("${FIELD_ENCRYPTION_SALTS:?")
 
 
 def test_dockerfile_runs_as_an_unprivileged_user_and_collects_static_files():

@@ -22,6 +22,7 @@ def run_django(code_or_args, **env_overrides):
         **os.environ,
         "HAVEN_ENV": "production",
         "SECRET_KEY": STRONG_SECRET,
+        "FIELD_ENCRYPTION_SALTS": "test-salt-one,test-salt-two",
         "ALLOWED_HOSTS": "haven.example.org",
         "DEBUG": "false",
     }
@@ -59,6 +60,12 @@ def test_production_refuses_the_development_secret_key():
     result = run_django(START, SECRET_KEY=settings.DEVELOPMENT_SECRET_KEY)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_field_encryption_salt():
+    result = run_django(START, FIELD_ENCRYPTION_SALTS=None)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_SALTS" in result.stderr
 
 
 def test_production_refuses_to_start_with_debug_on():
@@ -142,6 +149,7 @@ def test_gunicorn_serves_healthz_over_plain_http_in_production():
         **os.environ,
         "HAVEN_ENV": "production",
         "SECRET_KEY": STRONG_SECRET,
+        "FIELD_ENCRYPTION_SALTS": "test-salt-one",
         "ALLOWED_HOSTS": "127.0.0.1",
         "WEB_CONCURRENCY": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",

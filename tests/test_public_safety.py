@@ -23,9 +23,20 @@ def argument_free_paths(resolver=None, prefix=""):
             yield "/" + prefix + route
 
 
+def wizard_step_paths():
+    from referrals.views.public import ProfessionalReferralWizard, SelfReferralWizard
+
+    for url_name, wizard in (
+        ("self_referral_step", SelfReferralWizard),
+        ("professional_referral_step", ProfessionalReferralWizard),
+    ):
+        for step, _form in wizard.form_list:
+            yield reverse(url_name, kwargs={"step": step})
+
+
 def anonymous_html_pages(client):
     pages = {}
-    for path in sorted(set(argument_free_paths())):
+    for path in sorted(set(argument_free_paths()) | set(wizard_step_paths())):
         if path.lstrip("/").startswith(NOT_PAGES):
             continue
         response = client.get(path)
@@ -38,7 +49,9 @@ def anonymous_html_pages(client):
 def public_pages(client, db):
     pages = anonymous_html_pages(client)
     # The walk must find the pages we know are public, or it proves nothing.
-    assert {"/", reverse("account_login")} <= set(pages)
+    assert {"/", reverse("account_login"), "/refer/about/", "/refer/professional/check/"} <= set(
+        pages
+    )
     return pages
 
 

@@ -1,60 +1,25 @@
 """Load demonstration data. Idempotent: run it as often as you like.
 
-Every feature adds its own records here (see ``DEMO_SEEDERS``) so that ``make run`` always
-shows everything built so far.
+Each app may have a ``demo`` module with ``seed(stdout)``; they run in INSTALLED_APPS order,
+so every feature adds its own records and ``make run`` always shows everything built so far.
 """
 
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.roles import Role
-from accounts.services import upsert_staff_user, upsert_team
-
-DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose; refused in production
-
-TEAMS = {
-    "Birmingham and Solihull": {
-        "postcode_districts": [f"B{n}" for n in range(1, 49)] + [f"B{n}" for n in range(90, 95)],
-        "local_authorities": ["Birmingham", "Solihull"],
-    },
-    "Stoke and North Staffordshire": {
-        "postcode_districts": [f"ST{n}" for n in range(1, 22)],
-        "local_authorities": ["Stoke-on-Trent", "Newcastle-under-Lyme", "Staffordshire Moorlands"],
-    },
-}
-
-# (email, full name, team name or None, roles, Django admin access)
-STAFF = [
-    ("admin@haven.example", "Sam Okafor", None, {Role.SERVICE_ADMIN}, True),
-    ("lead@haven.example", "Priya Sandhu", "Birmingham and Solihull", {Role.TEAM_LEAD}, False),
-    ("amara@haven.example", "Amara Hussain", "Birmingham and Solihull", {Role.KEYWORKER}, False),
-    ("beata@haven.example", "Beata Kowalska", "Birmingham and Solihull", {Role.KEYWORKER}, False),
-    (
-        "chloe@haven.example",
-        "Chloe Bennett",
-        "Stoke and North Staffordshire",
-        {Role.KEYWORKER},
-        False,
-    ),
-]
+from accounts.demo import print_logins
 
 
-def seed_staff(stdout):
-    teams = {name: upsert_team(name=name, **areas) for name, areas in TEAMS.items()}
-    for email, full_name, team_name, roles, django_admin in STAFF:
-        upsert_staff_user(
-            email=email,
-            full_name=full_name,
-            team=teams.get(team_name),
-            roles=roles,
-            password=DEMO_PASSWORD,
-            django_admin=django_admin,
-        )
-    stdout.write(f"  teams: {len(teams)}, staff: {len(STAFF)}")
-
-
-DEMO_SEEDERS = [seed_staff]
+def demo_modules():
+    for app_config in apps.get_app_configs():
+        name = f"{app_config.name}.demo"
+        if app_config.path.startswith(str(settings.BASE_DIR)) and find_spec(name):
+            yield import_module(name)
 
 
 class Command(BaseCommand):
@@ -64,11 +29,7 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("seed_demo refuses to run with HAVEN_ENV=production.")
         with transaction.atomic():
-            for seeder in DEMO_SEEDERS:
-                seeder(self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ as:"))
-        for email, _name, team_name, roles, _admin in STAFF:
-            role_names = ", ".join(sorted(str(role.label) for role in roles))
-            where = f" ({team_name})" if team_name else ""
-            self.stdout.write(f"  {email:<24} {role_names}{where}")
-        self.stdout.write(f"  password for all: {DEMO_PASSWORD}")
+            for module in demo_modules():
+                module.seed(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        print_logins(self.stdout)

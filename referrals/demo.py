@@ -1,0 +1,115 @@
+"""Twenty demo referrals across both teams, in varied states, needs and priorities."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from referrals.choices import Channel, Source, Status
+from referrals.consent import CONSENT_VERSION
+from referrals.models import Referral
+from referrals.reference import ALPHABET, CODE_LENGTH
+from referrals.services import create_referral
+
+# name, postcode district, source, days ago, status, keyworker email, extra answers
+# fmt: off
+DEMO_REFERRALS = [
+    ("Aisha", "B11", Source.SELF, 0, Status.NEW, None, {"safe_now": "no", "abuse_experience": "current"}),
+    ("Kasia", "B23", Source.SELF, 1, Status.NEW, None, {"preferred_language": "pl", "needs_interpreter": True}),
+    ("Leanne", "B30", Source.PROFESSIONAL, 2, Status.NEW, None, {"pregnant": "yes"}),
+    ("Harpreet", "B21", Source.SELF, 3, Status.NEW, None, {"preferred_language": "pa"}),
+    ("Ioana", "B9", Source.SELF, 5, Status.CONTACTING, "amara@haven.example", {"preferred_language": "ro", "needs_interpreter": True}),
+    ("Gemma", "B44", Source.SELF, 6, Status.CONTACTING, "beata@haven.example", {"housing": "no_home"}),
+    ("Farzana", "B10", Source.PROFESSIONAL, 9, Status.ASSESSMENT, "amara@haven.example", {"preferred_language": "bn", "children_at_risk": True}),
+    ("Marta", "B12", Source.SELF, 12, Status.ACTIVE, "beata@haven.example", {"preferred_language": "pl"}),
+    ("Jodie", "B91", Source.SELF, 15, Status.ACTIVE, "amara@haven.example", {"wants_mental_health_support": True}),
+    ("Rukhsana", "B8", Source.SELF, 20, Status.ACTIVE, "beata@haven.example", {"preferred_language": "ur", "abuse_experience": "past"}),
+    ("Donna", "B31", Source.SELF, 40, Status.CLOSED, "amara@haven.example", {}),
+    ("Nadia", "WS1", Source.SELF, 1, Status.NEW, None, {"safe_now": "not_sure"}),
+    ("Tasha", "ST4", Source.SELF, 0, Status.NEW, None, {"abuse_experience": "current"}),
+    ("Ewa", "ST1", Source.SELF, 2, Status.NEW, None, {"preferred_language": "pl"}),
+    ("Kelly", "ST5", Source.PROFESSIONAL, 4, Status.NEW, None, {"housing": "unsafe"}),
+    ("Roxana", "ST3", Source.SELF, 7, Status.CONTACTING, "chloe@haven.example", {"preferred_language": "ro"}),
+    ("Shirin", "ST6", Source.SELF, 10, Status.ASSESSMENT, "chloe@haven.example", {"pregnant": "yes"}),
+    ("Bogdana", "ST2", Source.SELF, 14, Status.ACTIVE, "chloe@haven.example", {"preferred_language": "ro"}),
+    ("Lisa", "ST10", Source.SELF, 25, Status.ACTIVE, "chloe@haven.example", {"wants_mental_health_support": True}),
+    ("Sharon", "ST7", Source.PROFESSIONAL, 60, Status.CLOSED, "chloe@haven.example", {}),
+]
+# fmt: on
+
+REFERRER = {
+    "referrer_name": "Dr Helen Price",
+    "referrer_organisation": "Moseley Road Surgery",
+    "referrer_role": "GP",
+    "referrer_phone": "+441214960001",
+    "referrer_email": "helen.price@nhs.example",
+    "referrer_relationship": "Her GP",
+    "referrer_confirmed_consent": True,
+}
+
+
+def demo_reference(index: int) -> str:
+    # Fixed codes, so seeding twice finds the same referrals instead of adding more.
+    chooser = random.Random(f"haven-demo-{index}")  # noqa: S311 - not a secret
+    return "".join(chooser.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def demo_answers(index, name, district, source, extra):
+    with_children = index % 3 == 0
+    answers = {
+        "preferred_name": name,
+        "age_range": ["18_24", "25_34", "35_44", "45_54"][index % 4],
+        "postcode": district,
+        "local_authority": "",
+        "safe_channels": [Channel.CALL, Channel.SMS] if index % 4 else [Channel.EMAIL],
+        "phone": f"+4479111234{index:02d}",
+        "email": f"{name.lower()}@example.org",
+        "safe_days": [0, 1, 2, 3, 4] if index % 2 else [],
+        "if_someone_else_answers": "Say it's the dentist and you'll call back.",
+        "may_name_service": index % 5 == 0,
+        "safe_now": "yes",
+        "abuse_experience": "prefer_not",
+        "substances": [["alcohol"], ["cocaine", "alcohol"], ["opioids"], ["prescription"]][
+            index % 4
+        ],
+        "children_count": 2 if with_children else 0,
+        "children_ages": [3, 7] if with_children else [],
+        "needs_childcare": with_children,
+        "group_interests": ["recovery", "mothers"] if with_children else ["recovery"],
+        "consent_to_store": True,
+        "consent_to_contact": True,
+        "consent_to_share": index % 2 == 0,
+        "consent_version": CONSENT_VERSION,
+        **extra,
+    }
+    if source == Source.PROFESSIONAL:
+        answers.update(REFERRER)
+    return answers
+
+
+def seed(stdout):
+    keyworkers = {
+        user.email: user for user in User.objects.filter(email__endswith="@haven.example")
+    }
+    now = timezone.now()
+    created = 0
+    for index, (name, district, source, days_ago, status, keyworker, extra) in enumerate(
+        DEMO_REFERRALS
+    ):
+        reference = demo_reference(index)
+        referral = Referral.objects.filter(reference=reference).first()
+        if referral is None:
+            referral = create_referral(
+                answers=demo_answers(index, name, district, source, extra),
+                source=source,
+                reference=reference,
+                notify=False,
+            )
+            created += 1
+        Referral.objects.filter(pk=referral.pk).update(
+            status=status,
+            assigned_to=keyworkers.get(keyworker),
+            created_at=now - timedelta(days=days_ago, hours=index),
+        )
+    stdout.write(f"  referrals: {len(DEMO_REFERRALS)} ({created} new)")

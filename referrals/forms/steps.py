@@ -1,0 +1,337 @@
+"""The steps of the referral form. Each step is a plain Django form; the wizard in
+``referrals.views.public`` keeps their answers server-side between steps."""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from referrals.choices import (
+    PHONE_CHANNELS,
+    AbuseExperience,
+    AgeRange,
+    Channel,
+    GroupInterest,
+    Housing,
+    Language,
+    SafeNow,
+    Substance,
+    Weekday,
+    YesNoPreferNot,
+)
+from referrals.consent import CONSENT_VERSION, consent_wording
+from referrals.forms.fields import (
+    HoneypotMixin,
+    choice_checkboxes,
+    long_text_field,
+    radio_choice,
+    yes_no_field,
+)
+from referrals.models import SHORT_TEXT
+from referrals.validation import normalise_uk_phone, parse_children_ages, postcode_district
+
+NOT_LISTED = ""
+
+
+class AboutYouForm(HoneypotMixin, forms.Form):
+    title = _("About you")
+
+    preferred_name = forms.CharField(
+        label=_("What would you like us to call you?"),
+        help_text=_("This can be a first name or a nickname."),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name (optional)"),
+        max_length=SHORT_TEXT,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (optional)"),
+        help_text=_("Or choose an age range below if you prefer."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
+    )
+    age_range = forms.ChoiceField(
+        label=_("Age range"),
+        choices=[("", _("Choose an age range")), *AgeRange.choices],
+        required=False,
+    )
+    postcode = forms.CharField(
+        label=_("Postcode (optional)"),
+        help_text=_("Just the first part is fine, like B12. We use it to find your local team."),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    local_authority = forms.ChoiceField(
+        label=_("Or choose your area"),
+        required=False,
+        choices=[],
+    )
+
+    def __init__(self, *args, local_authorities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].choices = [
+            (NOT_LISTED, _("Not listed, or I'm not sure"))
+        ] + [(name, name) for name in local_authorities]
+
+    def clean_postcode(self):
+        text = self.cleaned_data["postcode"]
+        return postcode_district(text) if text.strip() else ""
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born is None:
+            return None
+        today = date.today()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if born > today:
+            raise ValidationError(_("Date of birth must be in the past."), code="future")
+        if age < 12 or age > 110:
+            raise ValidationError(_("Check the year of your date of birth."), code="implausible")
+        return born
+
+    def clean(self):
+        cleaned = super().clean()
+        gave_age = cleaned.get("date_of_birth") or cleaned.get("age_range")
+        if not gave_age and "date_of_birth" not in self.errors:
+            self.add_error("age_range", _("Give your date of birth or choose an age range."))
+        return cleaned
+
+
+class KeepingSafeForm(forms.Form):
+    title = _("Keeping you safe")
+
+    safe_channels = choice_checkboxes(
+        _("Which ways are safe for us to contact you?"),
+        Channel.choices,
+        help_text=_("Tick only the ones that are safe. We will never use the others."),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        help_text=_("Needed if phone calls, voicemail or text messages are safe."),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("Needed if email is safe."),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    postal_address = forms.CharField(
+        label=_("Postal address"),
+        help_text=_("Needed if letters are safe."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500, "autocomplete": "off"}),
+    )
+    safe_days = forms.TypedMultipleChoiceField(
+        label=_("Which days is it safe to contact you?"),
+        help_text=_("Leave them all unticked if any day is fine."),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    safe_from = forms.TimeField(
+        label=_("Safe from (time)"),
+        help_text=_("For example 10:00. Leave both times empty if any time is fine."),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    safe_until = forms.TimeField(
+        label=_("Safe until (time)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    if_someone_else_answers = forms.CharField(
+        label=_("If someone else answers, what should we say?"),
+        help_text=_("For example: “It's the dentist, I'll call back.”"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+    may_name_service = yes_no_field(
+        _("Can our messages say who they are from?"),
+        help_text=_("If you say no, messages will not name us or say what they are about."),
+        initial="no",
+        required=True,
+    )
+    code_word = forms.CharField(
+        label=_("Code word (optional)"),
+        help_text=_("A word we will say so you know it is really us."),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_phone(self):
+        text = self.cleaned_data["phone"].strip()
+        return normalise_uk_phone(text) if text else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        channels = set(cleaned.get("safe_channels") or [])
+        if channels & PHONE_CHANNELS and not cleaned.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Enter a phone number, or untick calls and texts."))
+        if Channel.EMAIL in channels and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter an email address, or untick email."))
+        if Channel.LETTER in channels and not cleaned.get("postal_address"):
+            self.add_error("postal_address", _("Enter a postal address, or untick letters."))
+        safe_from, safe_until = cleaned.get("safe_from"), cleaned.get("safe_until")
+        if (safe_from is None) != (safe_until is None):
+            self.add_error("safe_until", _("Give both times, or leave both empty."))
+        elif safe_from is not None and safe_from >= safe_until:
+            self.add_error("safe_until", _("The end time must be later than the start time."))
+        return cleaned
+
+
+class WhatWouldHelpForm(forms.Form):
+    title = _("What would help")
+
+    safe_now = radio_choice(_("Are you safe right now?"), SafeNow.choices, required=True)
+    abuse_experience = radio_choice(
+        _("Have you experienced domestic abuse or sexual violence?"),
+        AbuseExperience.choices,
+        help_text=_("You do not have to tell us. It helps us offer the right support."),
+    )
+    abuse_details = long_text_field(
+        _("Anything you want us to know about your safety (optional)"),
+    )
+    substances = choice_checkboxes(
+        _("What would you like help with?"), Substance.choices, help_text=_("Tick all that apply.")
+    )
+    substances_other = forms.CharField(
+        label=_("Something else"), max_length=SHORT_TEXT, required=False
+    )
+    children_count = forms.IntegerField(
+        label=_("How many children under 18 do you look after?"),
+        help_text=_("Write 0 if none."),
+        min_value=0,
+        max_value=15,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    children_ages = forms.CharField(
+        label=_("Their ages"),
+        help_text=_("For example: 2, 5 and 11. Write a baby under one as 0."),
+        max_length=100,
+        required=False,
+    )
+    needs_childcare = yes_no_field(_("Would you need childcare to come to a group?"))
+    children_at_risk = yes_no_field(_("Are you worried about your children's safety?"))
+    pregnant = radio_choice(_("Are you pregnant?"), YesNoPreferNot.choices)
+    wants_mental_health_support = yes_no_field(_("Would you like support with your mental health?"))
+    housing = radio_choice(_("Do you have any worries about housing?"), Housing.choices)
+    preferred_language = forms.ChoiceField(
+        label=_("Which language would you like to use?"),
+        choices=Language.choices,
+        initial=Language.ENGLISH,
+    )
+    preferred_language_other = forms.CharField(
+        label=_("Other language"), max_length=80, required=False
+    )
+    needs_interpreter = yes_no_field(_("Would you like an interpreter?"))
+    access_needs = long_text_field(
+        _("Anything that would make it easier to come (optional)"),
+        help_text=_("For example step-free access, large print, or a quiet space."),
+    )
+    group_interests = choice_checkboxes(
+        _("Which groups would you like to hear about?"), GroupInterest.choices
+    )
+    women_only_groups = yes_no_field(
+        _("Would you only come to groups for women?"),
+        help_text=_("All our groups are women-only unless we clearly say otherwise."),
+        initial="yes",
+    )
+    anything_else = long_text_field(_("Is there anything else you would like to tell us?"))
+
+    def clean_children_ages(self):
+        return parse_children_ages(self.cleaned_data["children_ages"])
+
+    def clean(self):
+        cleaned = super().clean()
+        count, ages = cleaned.get("children_count"), cleaned.get("children_ages")
+        if count is not None and ages and len(ages) != count:
+            self.add_error(
+                "children_ages",
+                _("You said you look after %(count)s children but gave %(given)s ages.")
+                % {"count": count, "given": len(ages)},
+            )
+        if Substance.OTHER in (cleaned.get("substances") or []) and not cleaned.get(
+            "substances_other"
+        ):
+            self.add_error("substances_other", _("Tell us what else, or untick “Something else”."))
+        if cleaned.get("preferred_language") == Language.OTHER and not cleaned.get(
+            "preferred_language_other"
+        ):
+            self.add_error("preferred_language_other", _("Tell us which language."))
+        return cleaned
+
+
+class ConsentForm(forms.Form):
+    title = _("Your agreement")
+
+    consent_to_store = forms.BooleanField(
+        label=consent_wording("store"),
+        error_messages={
+            "required": _("We can only take your referral if you agree that we can keep it.")
+        },
+    )
+    consent_to_contact = forms.BooleanField(label=consent_wording("contact"), required=False)
+    consent_to_share = forms.BooleanField(label=consent_wording("share"), required=False)
+    consent_version = forms.CharField(widget=forms.HiddenInput, initial=CONSENT_VERSION)
+
+    def clean_consent_version(self):
+        # Always record the wording actually shown by this code, whatever was posted.
+        return CONSENT_VERSION
+
+
+class ProfessionalConsentForm(ConsentForm):
+    title = _("Her agreement")
+
+    referrer_confirmed_consent = forms.BooleanField(
+        label=_(
+            "I confirm that she has agreed to this referral, and to each statement I have "
+            "ticked below, in her own words."
+        ),
+        error_messages={"required": _("We can only accept a referral she has agreed to.")},
+    )
+    field_order = ["referrer_confirmed_consent"]
+
+
+class CheckAnswersForm(forms.Form):
+    title = _("Check your answers")
+
+
+class ReferrerForm(HoneypotMixin, forms.Form):
+    title = _("About you, the referrer")
+
+    referrer_name = forms.CharField(label=_("Your name"), max_length=SHORT_TEXT)
+    referrer_organisation = forms.CharField(label=_("Organisation"), max_length=SHORT_TEXT)
+    referrer_role = forms.CharField(label=_("Your role"), max_length=SHORT_TEXT)
+    referrer_phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    referrer_email = forms.EmailField(
+        label=_("Work email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    referrer_relationship = forms.CharField(
+        label=_("How do you know her?"),
+        help_text=_("For example: her GP, probation officer or social worker."),
+        max_length=SHORT_TEXT,
+    )
+
+    def clean_referrer_phone(self):
+        return normalise_uk_phone(self.cleaned_data["referrer_phone"].strip())

@@ -1,0 +1,222 @@
+"""The public referral forms: self-referral at /refer/ and professional referral at
+/refer/professional/. Answers are kept server-side (formtools' session storage, in
+PostgreSQL) between steps; nothing is kept in the browser."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django_ratelimit.core import is_ratelimited
+from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
+
+from accounts.selectors import all_local_authorities
+from referrals.choices import Priority, SafeNow, Source
+from referrals.forms.steps import (
+    AboutYouForm,
+    CheckAnswersForm,
+    ConsentForm,
+    KeepingSafeForm,
+    ProfessionalConsentForm,
+    ReferrerForm,
+    WhatWouldHelpForm,
+)
+from referrals.reference import format_reference_code, spell_reference_code
+from referrals.services import create_referral
+from referrals.summary import answer_rows
+
+logger = logging.getLogger(__name__)
+
+CONFIRMATION_SESSION_KEY = "referral_confirmation"
+
+
+class ReferralWizard(NamedUrlSessionWizardView):
+    """Steps a woman (or a professional) can move back and forth through, losing nothing.
+
+    Differences from formtools' defaults, each for her safety or her time:
+    - a GET never throws answers away (reload, the browser's Back button, a language switch);
+    - "Back" and "Change" save what she typed on the current step, even if incomplete;
+    - a step revisited by GET shows her answers without error messages; errors show when she
+      presses Continue, or when the final check sends her back to a step;
+    - only a POST from the check step submits; spam and rate-limit checks run first and keep
+      every answer if they stop the submission.
+    """
+
+    template_name = "referrals/step.html"
+    source = Source.SELF
+    honeypot_step = "about"
+
+    def get_form_kwargs(self, step=None):
+        if step == "about":
+            return {"local_authorities": all_local_authorities()}
+        return {}
+
+    # --- keeping her answers -----------------------------------------------------------
+    def extra(self) -> dict:
+        return dict(self.storage.extra_data or {})
+
+    def set_extra(self, **values) -> None:
+        self.storage.extra_data = {**self.extra(), **values}
+
+    def get(self, request, *args, **kwargs):
+        if "started_at" not in self.extra():
+            self.set_extra(started_at=time.time())
+        if kwargs.get("step") == self.done_step_name:
+            return redirect(self.get_step_url(self.steps.last))
+        return super().get(request, *args, **kwargs)
+
+    def render_goto_step(self, goto_step, **kwargs):
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        self.storage.set_step_data(self.steps.current, self.process_step(form))
+        return super().render_goto_step(goto_step, **kwargs)
+
+    def render_revalidation_failure(self, failed_step, form, **kwargs):
+        self.set_extra(show_errors_for=failed_step)
+        return super().render_revalidation_failure(failed_step, form, **kwargs)
+
+    def render(self, form=None, **kwargs):
+        if self.request.method == "GET" and form is not None and form.is_bound:
+            if self.extra().get("show_errors_for") == self.steps.current:
+                self.set_extra(show_errors_for=None)
+            else:
+                form = self.form_showing_answers(form)
+        return super().render(form, **kwargs)
+
+    def form_showing_answers(self, bound_form):
+        """An unbound form pre-filled with a bound form's raw answers: shows what she typed
+        without complaining about what she has not finished yet."""
+        form = self.get_form(step=self.steps.current)
+        form.initial = {
+            name: field.widget.value_from_datadict(
+                bound_form.data, bound_form.files, bound_form.add_prefix(name)
+            )
+            for name, field in form.fields.items()
+        }
+        return form
+
+    # --- what each page shows ------------------------------------------------------------
+    def stored_answer(self, step: str, field: str):
+        data = self.storage.get_step_data(step)
+        return data.get(f"{step}-{field}") if data else None
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context.update(
+            step_title=form.title,
+            step_number=self.steps.step1,
+            step_count=self.steps.count,
+            source=self.source,
+            not_safe_now=self.stored_answer("support", "safe_now") == SafeNow.NO,
+            show_errors=form.is_bound and bool(form.errors),
+        )
+        if self.steps.current == self.steps.last:
+            context["sections"] = self.answer_sections()
+        return context
+
+    def answer_sections(self):
+        sections = []
+        for step, form_class in self.get_form_list().items():
+            if step == self.steps.last:
+                continue
+            form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            complete = form.is_bound and form.is_valid()
+            sections.append(
+                {
+                    "step": step,
+                    "title": form_class.title,
+                    "complete": complete,
+                    "rows": answer_rows(form) if complete else [],
+                }
+            )
+        return sections
+
+    # --- submitting ----------------------------------------------------------------------
+    def render_done(self, form, **kwargs):
+        # Called when the check step is posted. Nothing below loses her answers except the
+        # honeypot, which only a bot fills in.
+        if self.stored_answer(self.honeypot_step, "website"):
+            logger.warning("referral form: honeypot filled in; submission dropped quietly")
+            self.storage.reset()
+            return render(self.request, "referrals/received.html")
+        started_at = self.extra().get("started_at") or time.time()
+        too_fast = time.time() - started_at < settings.REFERRAL_MIN_SECONDS_TO_FILL
+        if too_fast and not self.extra().get("confirmed_not_too_fast"):
+            self.set_extra(confirmed_not_too_fast=True)
+            return self.render(form, submit_problem="too_fast")
+        if is_ratelimited(
+            self.request,
+            group="referral-submit",
+            key="ip",
+            rate=settings.REFERRAL_SUBMIT_RATE,
+            method="POST",
+            increment=True,
+        ):
+            return self.render(form, submit_problem="rate_limited")
+        return WizardView.render_done(self, form, **kwargs)
+
+    def done(self, form_list, **kwargs):
+        answers = {}
+        for step_form in form_list:
+            answers.update(step_form.cleaned_data)
+        referral = create_referral(answers=answers, source=self.source)
+        self.request.session[CONFIRMATION_SESSION_KEY] = {
+            "reference": referral.reference,
+            "not_safe_now": referral.safe_now == SafeNow.NO,
+            "priority": referral.priority,
+            "safe_channels": referral.safe_channels,
+            "source": self.source,
+        }
+        return redirect("referral_confirmation")
+
+
+class SelfReferralWizard(ReferralWizard):
+    form_list = [
+        ("about", AboutYouForm),
+        ("contact", KeepingSafeForm),
+        ("support", WhatWouldHelpForm),
+        ("agreement", ConsentForm),
+        ("check", CheckAnswersForm),
+    ]
+
+
+class ProfessionalReferralWizard(ReferralWizard):
+    source = Source.PROFESSIONAL
+    honeypot_step = "referrer"
+    form_list = [
+        ("referrer", ReferrerForm),
+        ("about", AboutYouForm),
+        ("contact", KeepingSafeForm),
+        ("support", WhatWouldHelpForm),
+        ("agreement", ProfessionalConsentForm),
+        ("check", CheckAnswersForm),
+    ]
+
+
+self_referral = SelfReferralWizard.as_view(url_name="self_referral_step")
+professional_referral = ProfessionalReferralWizard.as_view(url_name="professional_referral_step")
+
+
+@require_safe
+def referral_confirmation(request):
+    """Shown once, straight after submitting; a reload shows only the crisis numbers."""
+    confirmation = request.session.pop(CONFIRMATION_SESSION_KEY, None)
+    if confirmation is None:
+        return render(request, "referrals/confirmation_expired.html")
+    code = confirmation["reference"]
+    quick = confirmation["priority"] in (Priority.SAFEGUARDING, Priority.URGENT)
+    return render(
+        request,
+        "referrals/confirmation.html",
+        {
+            "reference": format_reference_code(code),
+            "reference_spelled": spell_reference_code(code),
+            "not_safe_now": confirmation["not_safe_now"],
+            "contact_within": _("by the end of the next working day")
+            if quick
+            else _("within 2 working days"),
+            "no_safe_channel": not confirmation["safe_channels"],
+            "is_professional": confirmation["source"] == Source.PROFESSIONAL,
+        },
+    )

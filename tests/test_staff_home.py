@@ -1,0 +1,97 @@
+"""The staff home page: who may see it, and the team's queue of new referrals."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from referrals.choices import Priority, Status
+from tests.factories import ReferralFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(name="Birmingham")
+
+
+def signed_in(client, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    client.force_login(user)
+    return user
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("staff_home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", [Role.KEYWORKER, Role.TEAM_LEAD])
+def test_keyworkers_and_team_leads_see_their_own_teams_queue_only(client, team, role):
+    mine = ReferralFactory(team=team, preferred_name="Kasia")
+    ReferralFactory(team=TeamFactory(name="Stoke"), preferred_name="Tasha")
+    signed_in(client, team=team, roles={role})
+    html = client.get(reverse("staff_home")).content.decode()
+    assert mine.display_reference in html
+    assert "Kasia" in html
+    assert "Tasha" not in html
+
+
+def test_the_queue_leaves_out_assigned_and_progressed_referrals(client, team):
+    keyworker = signed_in(client, team=team, roles={Role.KEYWORKER})
+    ReferralFactory(team=team, preferred_name="Waiting")
+    ReferralFactory(team=team, preferred_name="Assigned", assigned_to=keyworker)
+    ReferralFactory(team=team, preferred_name="Contacting", status=Status.CONTACTING)
+    html = client.get(reverse("staff_home")).content.decode()
+    assert "Waiting" in html
+    assert "Assigned" not in html
+    assert "Contacting" not in html
+
+
+def test_the_queue_puts_the_most_urgent_first_then_the_oldest(client, team):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals.models import Referral
+
+    signed_in(client, team=team, roles={Role.KEYWORKER})
+    names = {
+        "OldRoutine": (Priority.ROUTINE, 10),
+        "NewRoutine": (Priority.ROUTINE, 1),
+        "Urgent": (Priority.URGENT, 2),
+        "Safeguarding": (Priority.SAFEGUARDING, 0),
+    }
+    for name, (priority, days) in names.items():
+        referral = ReferralFactory(team=team, preferred_name=name, priority=priority)
+        Referral.objects.filter(pk=referral.pk).update(
+            created_at=timezone.now() - timedelta(days=days)
+        )
+    html = client.get(reverse("staff_home")).content.decode()
+    positions = [
+        html.index(name) for name in ("Safeguarding", "Urgent", "OldRoutine", "NewRoutine")
+    ]
+    assert positions == sorted(positions)
+
+
+def test_service_admins_without_a_caseload_role_see_no_referrals(client, team):
+    ReferralFactory(team=team, preferred_name="Kasia")
+    signed_in(client, team=team, roles={Role.SERVICE_ADMIN})
+    response = client.get(reverse("staff_home"))
+    assert response.status_code == 200
+    assert "Kasia" not in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_staff_home_query_count_does_not_grow_with_the_queue(client, team, size):
+    ReferralFactory.create_batch(size, team=team)
+    signed_in(client, team=team, roles={Role.KEYWORKER})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("staff_home"))
+    assert response.status_code == 200
+    # Read: session, user, the user's groups (roles), team, queue. Write: the session is
+    # saved on every request (inactivity timeout), in a savepoint: 3 more.
+    assert len(queries) == 8, [q["sql"] for q in queries]

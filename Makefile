@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WITH_SERVICES := $(BIN)/python -m config.devservices --
 BOOTSTRAP_VERSION ?= 5.3.9
 
-.PHONY: run test lint format check-migrations clean vendor-bootstrap lock
+.PHONY: run test lint format chromium clean vendor-bootstrap lock
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,18 @@ run: $(STAMP)
 		PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile.dev'
 
 ## test: lint, migration check and the whole suite on PostgreSQL and Redis
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)'
+
+# The browser tests use the system's Chromium; install it (as root, Debian/Ubuntu) if missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,3 +20,26 @@ class NoStoreMiddleware:
             "no-store, no-cache, must-revalidate, private, max-age=0"
         )
         return response
+
+
+class SameOriginNullOriginMiddleware:
+    """Let Django's CSRF protection work with ``Referrer-Policy: no-referrer``.
+
+    Under that policy (DESIGN.md section 3, rule 2) browsers send ``Origin: null`` with a
+    form POST even to the same site, which Django's CsrfViewMiddleware would reject. When the
+    browser's Fetch Metadata says the request came from this same origin (``Sec-Fetch-Site``
+    cannot be set by page scripts), or is absent (older browsers), we put our own origin in
+    its place. A null origin from another site is left as it is and still rejected, and the
+    CSRF token must still match the SameSite=Lax cookie. Must come before CsrfViewMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.META.get("HTTP_ORIGIN") == "null"
+            and request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
+        ):
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

@@ -32,6 +32,7 @@ def run_django(code_or_args, **env_overrides):
         else:
             env[key] = value
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
     return subprocess.run(
         [sys.executable, *args],
@@ -155,6 +156,7 @@ def test_gunicorn_serves_healthz_over_plain_http_in_production():
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "-c", "config/gunicorn.py"], cwd=settings.BASE_DIR, env=env

@@ -1,0 +1,166 @@
+"""A woman refers herself in a real browser, on a 360-px screen, with only the keyboard."""
+
+import pytest
+
+from referrals.choices import Priority
+from referrals.models import Referral
+from tests.factories import TeamFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    # serialized_rollback restores the role groups (data migration) after the flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def site(live_server, settings):
+    settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
+    settings.QUICK_EXIT_URL = f"{live_server.url}/healthz?left=1"
+    TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
+    return live_server.url
+
+
+def tab_to(page, selector, limit=120):
+    """Press Tab until the element matching ``selector`` has focus: proves it is reachable
+    by keyboard, in tab order."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def press_continue(page):
+    tab_to(page, "button[type=submit].btn-primary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_woman_completes_the_referral_with_only_the_keyboard(site, phone, artifacts):
+    page = phone
+    page.goto(f"{site}/refer/")
+    assert page.title().startswith("About you")
+    page.screenshot(path=artifacts / "referral-about-360.png", full_page=True)
+
+    tab_to(page, "#id_about-preferred_name")
+    page.keyboard.type("Jas")
+    tab_to(page, "#id_about-postcode")
+    page.keyboard.type("B12 9QL")
+    tab_to(page, "#id_about-age_range")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#id_about-age_range") == "18_24"
+    press_continue(page)
+
+    # Keeping you safe: she ticks SMS but forgets the number; the error summary takes focus.
+    assert page.title().startswith("Keeping you safe")
+    tab_to(page, "input[name='contact-safe_channels'][value='sms']")
+    page.keyboard.press("Space")
+    press_continue(page)
+    assert page.title().startswith("Error:")
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert page.is_checked("input[name='contact-safe_channels'][value='sms']")
+    tab_to(page, "#id_contact-phone")
+    page.keyboard.type("07911 123456")
+    press_continue(page)
+
+    assert page.title().startswith("What would help")
+    tab_to(page, "input[name='support-safe_now']")
+    page.keyboard.press("Space")
+    assert page.is_checked("input[name='support-safe_now'][value='yes']")
+    press_continue(page)
+
+    assert page.title().startswith("Your agreement")
+    tab_to(page, "#id_agreement-consent_to_store")
+    page.keyboard.press("Space")
+    press_continue(page)
+
+    assert page.title().startswith("Check your answers")
+    assert "07911 123456" in page.content()
+    press_continue(page)
+
+    assert page.title().startswith("Sent")
+    referral = Referral.objects.get()
+    assert referral.display_reference in page.inner_text(".reference-code")
+    assert referral.priority == Priority.ROUTINE
+    assert referral.safe_channels == ["sms"]
+    page.screenshot(path=artifacts / "referral-sent-360.png", full_page=True)
+    # Nothing of the form is kept in the browser's storage.
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+
+
+def test_pressing_shift_three_times_leaves_and_back_does_not_return(site, phone):
+    page = phone
+    page.goto(f"{site}/healthz?before=1")
+    page.goto(f"{site}/refer/")
+    page.fill("#id_about-preferred_name", "Jas")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url("**/healthz?left=1")
+    page.go_back()
+    assert "/refer/" not in page.url
+    assert "before=1" in page.url
+
+
+def test_the_exit_button_replaces_the_page_in_history(site, phone):
+    page = phone
+    page.goto(f"{site}/healthz?before=1")
+    page.goto(f"{site}/refer/")
+    tab_to(page, "#quick-exit")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/healthz?left=1")
+    page.go_back()
+    assert "before=1" in page.url
+
+
+def test_the_exit_link_works_without_javascript(site, chromium):
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    page.goto(f"{site}/refer/")
+    page.click("#quick-exit")
+    page.wait_for_url("**/healthz?left=1")
+    context.close()
+
+
+def test_the_whole_form_works_without_javascript(site, chromium):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/refer/")
+    page.fill("#id_about-preferred_name", "Kasia")
+    page.select_option("#id_about-age_range", "35_44")
+    page.click("text=Continue")
+    page.click("text=Continue")
+    page.check("input[name='support-safe_now'][value='no']")
+    page.click("text=Continue")
+    # Without JavaScript the emergency options come first on the next page.
+    assert page.locator("main > .emergency-panel").is_visible()
+    page.check("#id_agreement-consent_to_store")
+    page.click("text=Continue")
+    page.click("button:has-text('Send')")
+    assert page.title().startswith("Sent")
+    assert Referral.objects.get().priority == Priority.SAFEGUARDING
+    context.close()
+
+
+def test_answering_not_safe_shows_emergency_options_at_once(site, phone):
+    page = phone
+    page.goto(f"{site}/refer/")
+    page.fill("#id_about-preferred_name", "Jas")
+    page.select_option("#id_about-age_range", "25_34")
+    with page.expect_navigation():
+        page.click("text=Continue")
+    with page.expect_navigation():
+        page.click("text=Continue")
+    panel = page.locator("#emergency-now")
+    assert not panel.is_visible()
+    page.check("input[name='support-safe_now'][value='no']")
+    assert panel.is_visible()
+    # It moves to the top of the page, before the heading, and is announced.
+    assert page.evaluate("document.querySelector('main').firstElementChild.id === 'emergency-now'")
+    assert panel.get_attribute("role") == "alert"
+    page.check("input[name='support-safe_now'][value='yes']")
+    assert not panel.is_visible()

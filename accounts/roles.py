@@ -13,3 +13,18 @@ class Role(models.TextChoices):
     def group_name(self) -> str:
         # The group name is the stable value, not the translated label.
         return self.value
+
+
+# What each role may do, as Django permissions (codename on referrals.Referral). The data
+# migration accounts/0004 grants these; tests/test_roles.py checks the two agree.
+ROLE_PERMISSIONS = {
+    Role.KEYWORKER: {"work_own_cases", "pick_up_referral"},
+    Role.TEAM_LEAD: {
+        "work_own_cases",
+        "pick_up_referral",
+        "manage_team_cases",
+        "reopen_referral",
+        "view_team_audit",
+    },
+    Role.SERVICE_ADMIN: {"configure_service", "invite_staff", "view_all_audit"},
+}

@@ -150,6 +150,17 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        default_permissions = ()  # access is by role, see accounts.roles.ROLE_PERMISSIONS
+        permissions = [
+            ("work_own_cases", "Can work on own caseload"),
+            ("pick_up_referral", "Can pick up referrals from the team queue"),
+            ("manage_team_cases", "Can see, assign and reassign every case in the team"),
+            ("reopen_referral", "Can reopen closed cases"),
+            ("view_team_audit", "Can read the team's audit log"),
+            ("view_all_audit", "Can read the whole audit log"),
+            ("configure_service", "Can configure venues, programmes and sessions"),
+            ("invite_staff", "Can invite staff and set their roles"),
+        ]
         indexes = [
             models.Index(fields=["team", "status", "assigned_to"], name="referral_queue_idx"),
             models.Index(fields=["assigned_to", "status"], name="referral_caseload_idx"),

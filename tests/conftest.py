@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from accounts.roles import Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, enable_mfa
 
 
 @pytest.fixture(autouse=True)
@@ -21,11 +21,18 @@ def isolated_cache(settings):
 
 
 @pytest.fixture
-def keyworker(db):
-    return UserFactory(roles={Role.KEYWORKER})
+def sign_in(client):
+    """Sign a staff member in as if she had passed password and MFA: ``sign_in(user)``."""
+
+    def sign_in(user, *, with_mfa=True):
+        if with_mfa:
+            enable_mfa(user)
+        client.force_login(user)
+        return client
+
+    return sign_in
 
 
 @pytest.fixture
-def keyworker_client(client, keyworker):
-    client.force_login(keyworker)
-    return client
+def keyworker(db):
+    return UserFactory(roles={Role.KEYWORKER})

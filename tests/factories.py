@@ -9,6 +9,28 @@ from referrals.consent import CONSENT_VERSION
 from referrals.models import Referral
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+# Base32 secret for TOTP in tests; codes are computed from it with allauth's own functions.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enable_mfa(user, secret=TEST_TOTP_SECRET):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+    return user
+
+
+def current_totp_code(secret=TEST_TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 class TeamFactory(DjangoModelFactory):

@@ -8,23 +8,62 @@ from accounts.models import Team
 from accounts.roles import Role
 from accounts.selectors import team_for_area
 from accounts.services import set_user_roles, upsert_team
-from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory
+from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory, current_totp_code, enable_mfa
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_sign_in_with_email_in_any_case_and_land_on_staff_home(client):
-    UserFactory(email="amara@haven.test", full_name="Amara Hussain", roles={Role.KEYWORKER})
+def test_staff_sign_in_with_email_password_and_totp_code(client):
+    user = enable_mfa(
+        UserFactory(email="amara@haven.test", full_name="Amara Hussain", roles={Role.KEYWORKER})
+    )
     response = client.post(
         reverse("account_login"), {"login": "Amara@Haven.TEST", "password": TEST_PASSWORD}
     )
+    # The password alone is not enough: allauth asks for the authenticator code.
     assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("staff_home")).status_code == 302
+    response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
     assert response["Location"] == reverse("staff_home")
     home = client.get(reverse("staff_home"))
     assert home.status_code == 200
+    assert home.wsgi_request.user == user
     assert "Hello, Amara" in home.content.decode()
-    assert "Keyworker" in home.content.decode()
+
+
+def test_a_wrong_authenticator_code_is_refused(client):
+    enable_mfa(UserFactory(email="amara@haven.test", roles={Role.KEYWORKER}))
+    client.post(reverse("account_login"), {"login": "amara@haven.test", "password": TEST_PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/django-admin/"])
+def test_staff_without_mfa_are_sent_to_set_it_up_from_every_staff_page(client, path):
+    UserFactory(email="new@haven.test", roles={Role.SERVICE_ADMIN}, is_staff=True)
+    client.post(reverse("account_login"), {"login": "new@haven.test", "password": TEST_PASSWORD})
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_new_staff_member_sets_up_totp_and_then_reaches_staff_pages(client):
+    UserFactory(email="new@haven.test", roles={Role.KEYWORKER})
+    client.post(reverse("account_login"), {"login": "new@haven.test", "password": TEST_PASSWORD})
+    # allauth asks for the password again before an authenticator is added.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(response["Location"], {"password": TEST_PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    assert secret in page.content.decode()
+    response = client.post(reverse("mfa_activate_totp"), {"code": current_totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("staff_home")).status_code == 200
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_keeps_the_email(client):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from referrals.choices import Priority, Status
-from tests.factories import ReferralFactory, TeamFactory, UserFactory
+from tests.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def team():
 
 
 def signed_in(client, **user_kwargs):
-    user = UserFactory(**user_kwargs)
+    user = enable_mfa(UserFactory(**user_kwargs))
     client.force_login(user)
     return user
 
@@ -92,6 +92,6 @@ def test_staff_home_query_count_does_not_grow_with_the_queue(client, team, size)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("staff_home"))
     assert response.status_code == 200
-    # Read: session, user, the user's groups (roles), team, queue. Write: the session is
-    # saved on every request (inactivity timeout), in a savepoint: 3 more.
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # Read: session, user, MFA check, the user's groups (roles), team, queue. Write: the
+    # session is saved on every request (inactivity timeout), in a savepoint: 3 more.
+    assert len(queries) == 9, [q["sql"] for q in queries]

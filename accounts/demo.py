@@ -1,9 +1,15 @@
 """Demo teams and staff for `manage.py seed_demo`."""
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
 from accounts.roles import Role
 from accounts.services import upsert_staff_user, upsert_team
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose; refused in production
+# Every demo account's authenticator secret (base32). Add it to an authenticator app, or run
+# `python manage.py demo_totp` for the current code.
+DEMO_TOTP_SECRET = "HAVENDEMOHAVENDEMOHAVENDEMOSTAFF"  # noqa: S105 - demo only
 
 TEAMS = {
     "Birmingham and Solihull": {
@@ -36,7 +42,7 @@ STAFF = [
 def seed(stdout):
     teams = {name: upsert_team(name=name, **areas) for name, areas in TEAMS.items()}
     for email, full_name, team_name, roles, django_admin in STAFF:
-        upsert_staff_user(
+        user = upsert_staff_user(
             email=email,
             full_name=full_name,
             team=teams.get(team_name),
@@ -44,6 +50,8 @@ def seed(stdout):
             password=DEMO_PASSWORD,
             django_admin=django_admin,
         )
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
     stdout.write(f"  teams: {len(teams)}, staff: {len(STAFF)}")
 
 
@@ -54,3 +62,5 @@ def print_logins(stdout):
         where = f" ({team_name})" if team_name else ""
         stdout.write(f"  {email:<24} {role_names}{where}")
     stdout.write(f"  password for all: {DEMO_PASSWORD}")
+    stdout.write(f"  authenticator secret for all: {DEMO_TOTP_SECRET}")
+    stdout.write("  current authenticator code: python manage.py demo_totp")

@@ -1,10 +1,15 @@
 """Actions that change staff accounts and teams."""
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
 from accounts.roles import Role
+
+# Who may invite, deactivate and list staff (granted to service admins, accounts/0004).
+INVITE_STAFF_PERMISSION = "referrals.invite_staff"
 
 
 def set_user_roles(*, user: User, roles: set[Role]) -> None:
@@ -53,7 +58,10 @@ def upsert_staff_user(
     user.full_name = full_name
     user.team = team
     user.is_staff = django_admin
-    user.is_superuser = django_admin
+    # Never a superuser: superusers pass every permission check, which would give a service
+    # admin every case (least privilege, DESIGN.md section 3 rule 4). The Django admin
+    # works from the service_admin group's model permissions instead.
+    user.is_superuser = False
     user.is_active = True
     if password is not None:
         user.set_password(password)
@@ -62,4 +70,16 @@ def upsert_staff_user(
     user.full_clean(exclude=["password"])
     user.save()
     set_user_roles(user=user, roles=roles)
+    return user
+
+
+def deactivate_staff_member(*, user: User, deactivated_by: User) -> User:
+    """Stop a staff member signing in. Her open sessions end too: Django's authentication
+    backends refuse inactive users on every request, not only at sign-in."""
+    if not deactivated_by.has_perm(INVITE_STAFF_PERMISSION):
+        raise PermissionDenied("Only service admins deactivate staff.")
+    if user.pk == deactivated_by.pk:
+        raise ValidationError(_("You cannot deactivate your own account."), code="self")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
     return user

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "formtools",
+    "pgtrigger",
+    "pghistory",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
+    "referrals.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -172,6 +175,22 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Haven staff")
+
+# Staff sign-in protection, session timeout warning and invitations (accounts/views.py).
+# Failed sign-ins: at most 10 a minute from one IP address and 5 in 5 minutes for one email
+# address; after that even the right password is refused until the window passes. Every
+# other allauth rate limit keeps its default (allauth merges this dict into its defaults).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# A password reset asked for an address with no account sends nothing: the page says the
+# same either way, and a stranger's inbox never gets mail from us.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Staff pages warn this many seconds before an idle session ends (SESSION_COOKIE_AGE).
+SESSION_TIMEOUT_WARNING_SECONDS = env.int("SESSION_TIMEOUT_WARNING_SECONDS", default=120)
+# Invitation and password reset links stop working after this many seconds (3 days).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
+# pghistory: field history by database triggers; its event tables refuse UPDATE and DELETE.
+PGHISTORY_APPEND_ONLY = True
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,14 +1,19 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin import signed_in_admin_login
 from config.health import healthz
 
 admin.site.site_header = "Haven administration"
 admin.site.site_title = "Haven administration"
+# Sign in to the Django admin through allauth (rate limits, MFA), never its own form.
+admin.site.login = secure_admin_login(signed_in_admin_login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
+    path("staff/people/", include("accounts.urls")),
     path("", include("referrals.urls")),
 ]

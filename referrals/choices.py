@@ -112,3 +112,40 @@ class GroupInterest(models.TextChoices):
     MOTHERS = "mothers", _("Mothers in recovery")
     DROP_IN = "drop_in", _("Drop-in")
     ONE_TO_ONE = "one_to_one", _("One-to-one support only, for now")
+
+
+class ClosedReason(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    UNABLE_TO_CONTACT = "unable_to_contact", _("Unable to contact")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred elsewhere")
+
+
+class ContactOutcome(models.TextChoices):
+    SPOKE = "spoke", _("Spoke to her")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_VOICEMAIL = "left_voicemail", _("Left a voicemail")
+    UNSAFE_TO_TALK = "unsafe_to_talk", _("She could not talk safely")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+# Outcomes where we did not reach her: three of these in 14 days suggests closing.
+UNANSWERED_OUTCOMES = [
+    ContactOutcome.NO_ANSWER,
+    ContactOutcome.LEFT_VOICEMAIL,
+    ContactOutcome.WRONG_NUMBER,
+]
+
+
+class AuditAction(models.TextChoices):
+    VIEWED_CASE = "viewed_case", _("Viewed case")
+    PICKED_UP = "picked_up", _("Picked up from queue")
+    ASSIGNED = "assigned", _("Assigned")
+    CHANGED_STATUS = "changed_status", _("Changed status")
+    RECORDED_CONTACT = "recorded_contact", _("Recorded contact attempt")
+    ADDED_NOTE = "added_note", _("Added note")
+    SET_NEXT_CONTACT = "set_next_contact", _("Set next contact date")
+    EXPORTED = "exported", _("Exported")
+    INVITED_STAFF = "invited_staff", _("Invited a member of staff")
+    DEACTIVATED_STAFF = "deactivated_staff", _("Deactivated a member of staff")

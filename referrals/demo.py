@@ -1,5 +1,6 @@
 """Twenty demo referrals across both teams, in varied states, needs and priorities."""
 
+import itertools
 import random
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from referrals.choices import Channel, Source, Status
 from referrals.consent import CONSENT_VERSION
-from referrals.models import Referral
+from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
 from referrals.reference import ALPHABET, CODE_LENGTH
 from referrals.services import create_referral
 
@@ -107,9 +108,74 @@ def seed(stdout):
                 notify=False,
             )
             created += 1
-        Referral.objects.filter(pk=referral.pk).update(
-            status=status,
-            assigned_to=keyworkers.get(keyworker),
-            created_at=now - timedelta(days=days_ago, hours=index),
-        )
+            keyworker_user = keyworkers.get(keyworker)
+            Referral.objects.filter(pk=referral.pk).update(
+                status=status,
+                assigned_to=keyworker_user,
+                assigned_at=now - timedelta(days=max(days_ago - 1, 0)) if keyworker_user else None,
+                closed_reason="completed" if status == Status.CLOSED else "",
+                closed_at=now - timedelta(days=2) if status == Status.CLOSED else None,
+                next_contact_on=NEXT_CONTACT.get(index),
+                created_at=now - timedelta(days=days_ago, hours=index),
+            )
+            if keyworker_user:
+                seed_case_history(referral, keyworker_user, status, days_ago, index)
     stdout.write(f"  referrals: {len(DEMO_REFERRALS)} ({created} new)")
+
+
+PATH = [Status.NEW, Status.CONTACTING, Status.ASSESSMENT, Status.ACTIVE]
+# index -> next contact date (relative to today): one overdue, two due today, one later.
+NEXT_CONTACT = {
+    4: timezone.localdate() - timedelta(days=1),
+    5: timezone.localdate(),
+    15: timezone.localdate(),
+    8: timezone.localdate() + timedelta(days=3),
+}
+
+
+def seed_case_history(referral, keyworker, status, days_ago, index):
+    """Status changes, contact attempts and notes, as if the keyworker had done the work."""
+    at = timezone.now() - timedelta(days=max(days_ago - 1, 0))
+    steps = PATH[: PATH.index(status) + 1] if status in PATH else [*PATH, Status.CLOSED]
+    channel = referral.safe_channels[0]
+    for source, target in itertools.pairwise(steps):
+        if target == Status.ASSESSMENT:
+            ContactAttempt.objects.create(
+                referral=referral,
+                made_by=keyworker,
+                made_at=at,
+                channel=channel,
+                outcome="spoke",
+                note="Talked through what would help; she can talk on weekday mornings.",
+            )
+        StatusChange.objects.create(
+            referral=referral,
+            from_status=source,
+            to_status=target,
+            changed_by=keyworker,
+            changed_at=at,
+            closed_reason="completed" if target == Status.CLOSED else "",
+        )
+        at += timedelta(hours=20)
+    if status == Status.CONTACTING:
+        for hours in (30, 54):
+            ContactAttempt.objects.create(
+                referral=referral,
+                made_by=keyworker,
+                channel=channel,
+                outcome="no_answer",
+                made_at=timezone.now() - timedelta(hours=hours),
+            )
+    if status in (Status.ASSESSMENT, Status.ACTIVE):
+        CaseNote.objects.create(
+            referral=referral,
+            author=keyworker,
+            text="Would like the mothers' group; needs crèche.",
+        )
+    if index in (6, 9):
+        CaseNote.objects.create(
+            referral=referral,
+            author=keyworker,
+            restricted=True,
+            text="Ex-partner has been asking about her at the school gate. Agreed safety plan.",
+        )

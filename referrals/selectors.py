@@ -1,14 +1,37 @@
-"""Read-only queries about referrals."""
+"""Read-only queries about referrals. Every list is one query whatever its length."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from referrals.choices import PRIORITY_RANK, Status
-from referrals.models import Referral
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from referrals.access import MANAGE_TEAM
+from referrals.choices import PRIORITY_RANK, UNANSWERED_OUTCOMES, Status
+from referrals.models import CaseNote, Referral
+from referrals.reference import is_reference_code, normalise_reference_code
 
 PRIORITY_ORDER = Case(
     *[When(priority=priority, then=Value(rank)) for priority, rank in PRIORITY_RANK.items()],
     output_field=IntegerField(),
 )
+
+SORTS = {
+    "priority": ["priority_rank", "created_at"],
+    "waiting": ["created_at"],
+    "next_contact": ["next_contact_on", "priority_rank"],
+    "name": ["preferred_name", "created_at"],
+}
 
 
 def team_queue(*, team) -> QuerySet[Referral]:
@@ -19,5 +42,90 @@ def team_queue(*, team) -> QuerySet[Referral]:
         Referral.objects.filter(team=team, status=Status.NEW, assigned_to__isnull=True)
         .annotate(priority_rank=PRIORITY_ORDER)
         .order_by("priority_rank", "created_at")
-        .only("id", "reference", "preferred_name", "priority", "created_at", "source", "team_id")
     )
+
+
+def with_list_markers(cases: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What a list row shows besides the case's own fields, computed by the database."""
+    since = timezone.now() - timedelta(days=14)
+    return cases.select_related("assigned_to").annotate(
+        priority_rank=PRIORITY_ORDER,
+        recent_unanswered=Count(
+            "contact_attempts",
+            filter=Q(
+                contact_attempts__made_at__gte=since,
+                contact_attempts__outcome__in=UNANSWERED_OUTCOMES,
+            ),
+        ),
+        has_restricted_notes=Exists(
+            CaseNote.objects.filter(referral=OuterRef("pk"), restricted=True)
+        ),
+    )
+
+
+def caseload(
+    *,
+    user,
+    scope: str = "mine",
+    status: str = "",
+    priority: str = "",
+    search: str = "",
+    sort: str = "priority",
+) -> QuerySet[Referral]:
+    """The caseload list: "mine" (her own cases), "queue" (the team's unassigned new
+    referrals) or "team" (every case of the team, team leads only)."""
+    if scope == "team" and user.has_perm(MANAGE_TEAM) and user.team_id:
+        cases = Referral.objects.filter(team_id=user.team_id)
+    elif scope == "queue":
+        cases = team_queue(team=user.team)
+    else:
+        cases = Referral.objects.filter(assigned_to=user)
+        if not status:
+            cases = cases.exclude(status=Status.CLOSED)
+    if status:
+        cases = cases.filter(status=status)
+    if priority:
+        cases = cases.filter(priority=priority)
+    search = search.strip()
+    if search:
+        by_name = Q(preferred_name__icontains=search)
+        if is_reference_code(search):
+            by_name |= Q(reference=normalise_reference_code(search))
+        cases = cases.filter(by_name)
+    return with_list_markers(cases).order_by(*SORTS.get(sort, SORTS["priority"]), "pk")
+
+
+def due_contacts(*, user) -> QuerySet[Referral]:
+    """Her open cases whose next contact is today or overdue, most overdue first."""
+    today = timezone.localdate()
+    return (
+        Referral.objects.filter(assigned_to=user, next_contact_on__lte=today)
+        .exclude(status=Status.CLOSED)
+        .annotate(priority_rank=PRIORITY_ORDER)
+        .order_by("next_contact_on", "priority_rank")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "status", "contact" or "note"
+    actor: object
+    item: object
+
+
+def case_timeline(*, referral, can_read_restricted: bool) -> list[TimelineEntry]:
+    """Status changes, contact attempts and notes, newest first: three queries."""
+    entries = [
+        TimelineEntry(change.changed_at, "status", change.changed_by, change)
+        for change in referral.status_changes.select_related("changed_by")
+    ]
+    entries += [
+        TimelineEntry(attempt.made_at, "contact", attempt.made_by, attempt)
+        for attempt in referral.contact_attempts.select_related("made_by")
+    ]
+    notes = referral.notes.select_related("author")
+    if not can_read_restricted:
+        notes = notes.filter(restricted=False)
+    entries += [TimelineEntry(note.created_at, "note", note.author, note) for note in notes]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -20,6 +20,13 @@ def isolated_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness (~0.2 s per password) is for attackers, not for tests
+    # that create several staff members each. Production keeps Django's default hashers.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sign_in(client):
     """Sign a staff member in as if she had passed password and MFA: ``sign_in(user)``."""

@@ -30,7 +30,7 @@ def test_staff_sign_in_with_email_password_and_totp_code(client):
     home = client.get(reverse("staff_home"))
     assert home.status_code == 200
     assert home.wsgi_request.user == user
-    assert "Hello, Amara" in home.content.decode()
+    assert "My caseload" in home.content.decode()
 
 
 def test_a_wrong_authenticator_code_is_refused(client):

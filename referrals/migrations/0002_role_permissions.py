@@ -4,14 +4,26 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0001_initial'),
+        ("referrals", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='referral',
-            options={'default_permissions': (), 'ordering': ['-created_at'], 'permissions': [('work_own_cases', 'Can work on own caseload'), ('pick_up_referral', 'Can pick up referrals from the team queue'), ('manage_team_cases', 'Can see, assign and reassign every case in the team'), ('reopen_referral', 'Can reopen closed cases'), ('view_team_audit', "Can read the team's audit log"), ('view_all_audit', 'Can read the whole audit log'), ('configure_service', 'Can configure venues, programmes and sessions'), ('invite_staff', 'Can invite staff and set their roles')]},
+            name="referral",
+            options={
+                "default_permissions": (),
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("work_own_cases", "Can work on own caseload"),
+                    ("pick_up_referral", "Can pick up referrals from the team queue"),
+                    ("manage_team_cases", "Can see, assign and reassign every case in the team"),
+                    ("reopen_referral", "Can reopen closed cases"),
+                    ("view_team_audit", "Can read the team's audit log"),
+                    ("view_all_audit", "Can read the whole audit log"),
+                    ("configure_service", "Can configure venues, programmes and sessions"),
+                    ("invite_staff", "Can invite staff and set their roles"),
+                ],
+            },
         ),
     ]

@@ -1,3 +1,4 @@
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -8,6 +9,7 @@ from referrals.choices import (
     AbuseExperience,
     AgeRange,
     Channel,
+    ClosedReason,
     GroupInterest,
     Housing,
     Language,
@@ -35,6 +37,20 @@ def choice_array(choices, *, size=None, verbose_name=""):
     )
 
 
+# Field changes a data-protection officer must be able to answer for, kept with before and
+# after values by database triggers (pghistory), whoever or whatever made the change.
+TRACKED_FIELDS = [
+    "status", "assigned_to", "team", "priority", "next_contact_on", "closed_reason",
+    "preferred_name", "full_name", "phone", "email", "postal_address", "safe_channels",
+    "safe_days", "safe_from", "safe_until", "if_someone_else_answers", "may_name_service",
+    "code_word",
+]  # fmt: skip
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    fields=TRACKED_FIELDS, model_name="ReferralEvent",
+)  # fmt: skip
 class Referral(models.Model):
     """A woman referred to the service: one case from first contact to closure.
 
@@ -71,6 +87,12 @@ class Referral(models.Model):
         null=True,
         blank=True,
     )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("reason for closing"), max_length=30, choices=ClosedReason.choices, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    next_contact_on = models.DateField(_("next contact"), null=True, blank=True, db_index=True)
 
     # --- About her ---
     preferred_name = models.CharField(_("preferred name"), max_length=80)
@@ -174,6 +196,10 @@ class Referral(models.Model):
                 condition=~models.Q(source=Source.PROFESSIONAL)
                 | models.Q(referrer_confirmed_consent=True),
                 name="referral_professional_confirmed_consent",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(closed_reason=""),
+                name="referral_closed_has_reason",
             ),
             models.CheckConstraint(
                 condition=models.Q(safe_from__isnull=True, safe_until__isnull=True)

@@ -1,0 +1,25 @@
+"""Print the current authenticator code for the demo accounts (development only)."""
+
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_TOTP_SECRET
+
+
+def current_code(secret: str) -> str:
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+class Command(BaseCommand):
+    help = "Print the demo accounts' current authenticator code (never in production)."
+
+    def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("demo_totp refuses to run with HAVEN_ENV=production.")
+        self.stdout.write(current_code(DEMO_TOTP_SECRET))

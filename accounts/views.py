@@ -1,0 +1,131 @@
+"""Staff accounts pages: the people list, invitations, deactivation and the session keep-alive.
+
+Only service admins (permission ``referrals.invite_staff``) see the people pages; everyone
+else gets 404, so the pages' existence is not revealed (least privilege, DESIGN.md section 3).
+"""
+
+from functools import wraps
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.forms import InviteStaffForm
+from accounts.invitations import InvitationNotSent, invite_staff_member
+from accounts.models import User
+from accounts.services import INVITE_STAFF_PERMISSION, deactivate_staff_member
+from referrals import audit
+from referrals.choices import AuditAction
+
+
+def staff_managers_only(view):
+    """Signed-out visitors go to sign in; signed-in staff who may not manage staff get 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(INVITE_STAFF_PERMISSION):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_directory():
+    """Every staff account with its team, roles and whether MFA is set up, in two queries
+    however many people there are (users with team and MFA flag; their groups)."""
+    has_totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    return (
+        User.objects.select_related("team")
+        .prefetch_related("groups")
+        .annotate(has_mfa=Exists(has_totp))
+        .order_by("-is_active", "full_name", "email")
+    )
+
+
+@require_safe
+@staff_managers_only
+def people(request):
+    return render(request, "accounts/people.html", {"people": staff_directory()})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_managers_only
+def invite(request):
+    form = InviteStaffForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invite_staff_member(invited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:  # e.g. another admin invited her a moment ago
+            form.add_error(None, error)
+        except InvitationNotSent:
+            form.add_error(
+                None,
+                _(
+                    "The invitation email could not be sent, so no account was created. "
+                    "Please try again in a few minutes."
+                ),
+            )
+        else:
+            audit.record(
+                request, AuditAction.INVITED_STAFF, team=user.team, user=user.pk,
+                role=form.cleaned_data["role"],
+            )  # fmt: skip
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. The link in it works once.")
+                % {"email": user.email},
+            )
+            return redirect("staff_people")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_managers_only
+def deactivate(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    if request.method != "POST":
+        return render(request, "accounts/deactivate.html", {"person": person})
+    try:
+        deactivate_staff_member(user=person, deactivated_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        audit.record(request, AuditAction.DEACTIVATED_STAFF, team=person.team, user=person.pk)
+        messages.success(
+            request,
+            _("The account of %(name)s is deactivated: they can no longer sign in.")
+            % {"name": person.full_name},
+        )
+    return redirect("staff_people")
+
+
+def _local_path(candidate: str) -> str | None:
+    """``candidate`` if it is a path on this site, else None (no open redirects)."""
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(candidate, None):
+        return candidate
+    return None
+
+
+@require_POST
+def keep_session_alive(request):
+    """ "Stay signed in": any request restarts the inactivity timer; this one does nothing
+    else. Script calls (``X-Requested-With: fetch``) get 204; the plain form goes back to
+    the page it was on."""
+    next_path = _local_path(request.POST.get("next", "")) or reverse("staff_home")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_path)
+    # Saved with a fresh expiry (SESSION_SAVE_EVERY_REQUEST does this too; be explicit).
+    request.session.modified = True
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect(next_path)

@@ -1,0 +1,13 @@
+from referrals.models.audit import AuditEvent
+from referrals.models.casework import CaseNote, ContactAttempt, StatusChange
+from referrals.models.referral import LONG_TEXT, SHORT_TEXT, Referral
+
+__all__ = [
+    "LONG_TEXT",
+    "SHORT_TEXT",
+    "AuditEvent",
+    "CaseNote",
+    "ContactAttempt",
+    "Referral",
+    "StatusChange",
+]

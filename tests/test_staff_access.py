@@ -1,0 +1,167 @@
+"""Who may see and do what (DESIGN.md section 5), as one matrix over every staff URL.
+
+A case outside someone's view is a 404 everywhere (page and every action), never a 403."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from accounts.roles import Role
+from referrals.choices import Status
+from tests.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
+
+pytestmark = pytest.mark.django_db
+
+OK = "ok"  # 200, or a redirect back to the case after a POST action
+LOGIN = "login"
+MFA = "mfa"
+HIDDEN = 404
+
+
+@pytest.fixture
+def world():
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    people = {
+        "keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
+        "other_keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
+        "team_lead": UserFactory(team=north, roles={Role.TEAM_LEAD}),
+        "other_team_lead": UserFactory(team=south, roles={Role.TEAM_LEAD}),
+        "service_admin": UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True),
+        "no_mfa": UserFactory(team=north, roles={Role.KEYWORKER}),
+    }
+    for name, user in people.items():
+        if name != "no_mfa":
+            enable_mfa(user)
+    own_case = ReferralFactory(
+        team=north, assigned_to=people["keyworker"], status=Status.CONTACTING,
+        safe_channels=["sms"],
+    )  # fmt: skip
+    queue_case = ReferralFactory(team=north, safe_channels=["sms"])
+    return {"people": people, "own_case": own_case, "queue_case": queue_case}
+
+
+def outcome(response):
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("account_login")):
+            return LOGIN
+        if location.startswith(reverse("mfa_activate_totp")):
+            return MFA
+        return OK
+    if response.status_code in (200, 400):
+        return OK
+    return response.status_code
+
+
+def as_user(client, world, who):
+    if who != "anonymous":
+        client.force_login(world["people"][who])
+    return client
+
+
+PAGES = {
+    # page: expected outcome per role
+    "staff_home": {"keyworker": OK, "team_lead": OK, "service_admin": OK, "other_keyworker": OK},
+    "team_queue": {"keyworker": OK, "team_lead": OK, "service_admin": HIDDEN},
+    "audit_log": {"keyworker": HIDDEN, "team_lead": OK, "service_admin": OK},
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize(
+    "who", ["anonymous", "no_mfa", "keyworker", "other_keyworker", "team_lead", "service_admin"]
+)
+def test_staff_pages_matrix(client, world, page, who):
+    expected = {"anonymous": LOGIN, "no_mfa": MFA, **PAGES[page]}
+    expected.setdefault("other_keyworker", expected["keyworker"])
+    response = as_user(client, world, who).get(reverse(page))
+    assert outcome(response) == expected[who]
+
+
+CASE_EXPECTATIONS = {
+    # who: (own case, queue case)
+    "anonymous": (LOGIN, LOGIN),
+    "no_mfa": (MFA, MFA),
+    "keyworker": (OK, OK),
+    "other_keyworker": (HIDDEN, OK),
+    "team_lead": (OK, OK),
+    "other_team_lead": (HIDDEN, HIDDEN),
+    "service_admin": (HIDDEN, HIDDEN),
+}
+
+
+@pytest.mark.parametrize("who", list(CASE_EXPECTATIONS))
+def test_case_page_matrix(client, world, who):
+    as_user(client, world, who)
+    own, queued = CASE_EXPECTATIONS[who]
+    assert outcome(client.get(reverse("case_detail", args=[world["own_case"].pk]))) == own
+    assert outcome(client.get(reverse("case_detail", args=[world["queue_case"].pk]))) == queued
+
+
+def case_action_url_names():
+    """Every case URL except the page itself, read from the URL configuration so that a
+    new action cannot be forgotten here."""
+    names = [
+        name
+        for name in get_resolver().reverse_dict
+        if isinstance(name, str) and name.startswith("case_") and name != "case_detail"
+    ]
+    assert len(names) >= 6
+    return sorted(names)
+
+
+ACTION_DATA = {
+    "case_pick_up": {},
+    "case_assign": {"keyworker": "0"},
+    "case_change_status": {"target": "assessment"},
+    "case_record_contact": {"channel": "sms", "outcome": "no_answer"},
+    "case_add_note": {"text": "Checked in."},
+    "case_next_contact": {"on": "2030-01-01"},
+}
+
+
+@pytest.mark.parametrize("name", case_action_url_names())
+@pytest.mark.parametrize(
+    "who", ["anonymous", "no_mfa", "other_keyworker", "other_team_lead", "service_admin"]
+)
+def test_every_case_action_is_hidden_from_those_who_cannot_see_the_case(client, world, name, who):
+    as_user(client, world, who)
+    response = client.post(reverse(name, args=[world["own_case"].pk]), ACTION_DATA.get(name, {}))
+    expected = CASE_EXPECTATIONS[who][0]
+    assert outcome(response) == expected, response.status_code
+    world["own_case"].refresh_from_db()
+    assert world["own_case"].status == Status.CONTACTING
+    assert not world["own_case"].notes.exists()
+
+
+@pytest.mark.parametrize("name", case_action_url_names())
+def test_case_actions_refuse_get(client, world, name):
+    as_user(client, world, "keyworker")
+    assert client.get(reverse(name, args=[world["own_case"].pk])).status_code == 405
+
+
+def test_unknown_case_ids_are_404_for_everyone(client, world):
+    as_user(client, world, "team_lead")
+    assert client.get(reverse("case_detail", args=[999_999])).status_code == 404
+
+
+def test_referrals_and_audit_rows_are_not_in_the_django_admin():
+    from django.contrib import admin
+
+    from referrals.models import AuditEvent, CaseNote, ContactAttempt, Referral
+
+    for model in (Referral, CaseNote, ContactAttempt, AuditEvent):
+        assert model not in admin.site._registry
+
+
+def test_role_permissions_in_the_database_match_the_code():
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ROLE_PERMISSIONS
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        granted = set(
+            Group.objects.get(name=role.group_name)
+            .permissions.filter(content_type__app_label="referrals")
+            .values_list("codename", flat=True)
+        )
+        assert granted == codenames, role

@@ -165,3 +165,40 @@ def test_role_permissions_in_the_database_match_the_code():
             .values_list("codename", flat=True)
         )
         assert granted == codenames, role
+
+
+def every_staff_url(pk):
+    """Every URL under /staff/ in the URL configuration, any integer argument filled with
+    ``pk``: a new staff page is covered without anyone remembering to add it here."""
+    from django.urls import URLPattern, URLResolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + route)
+            elif isinstance(pattern, URLPattern):
+                yield prefix + route
+
+    for route in walk(get_resolver().url_patterns):
+        if route.startswith("staff/"):
+            yield "/" + route.replace("<int:pk>", str(pk))
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_staff_url_sends_anonymous_visitors_to_sign_in_and_others_to_mfa(
+    client, world, method
+):
+    urls = list(every_staff_url(world["own_case"].pk))
+    assert len(urls) >= 12
+    for url in urls:
+        response = getattr(client, method)(url)
+        assert response.status_code in (302, 405), url
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("account_login")), url
+    client.force_login(world["people"]["no_mfa"])
+    for url in urls:
+        response = getattr(client, method)(url)
+        assert response.status_code in (302, 405), url
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("mfa_activate_totp")), url

@@ -1,0 +1,189 @@
+"""Women-only group sessions: where, what, when, and who is booked in."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+def default_reminder_offsets():
+    return [48, 2]
+
+
+class Venue(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    address = models.TextField(_("address"))
+    women_only_building = models.BooleanField(_("women-only building"), default=False)
+    creche_on_site = models.BooleanField(_("crèche on site"), default=False)
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    separate_entrance = models.BooleanField(_("separate entrance"), default=False)
+    staff_on_site = models.BooleanField(_("staff on site"), default=False)
+    no_shared_waiting_room = models.BooleanField(
+        _("no waiting room shared with a men's service"), default=False
+    )
+    safety_notes = models.TextField(_("safety notes"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(models.Model):
+    """A kind of group, such as a women's recovery group or mothers in recovery."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description shown to women"))
+    women_only = models.BooleanField(
+        _("women only"),
+        default=True,
+        help_text=_("Groups are women-only unless you say otherwise; that is shown everywhere."),
+    )
+    trauma_informed = models.BooleanField(_("trauma-informed"), default=False)
+    default_capacity = models.PositiveSmallIntegerField(_("default places"), default=12)
+    default_creche_places = models.PositiveSmallIntegerField(
+        _("default crèche places (children)"), default=0
+    )
+    reminder_offsets_hours = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("reminders (hours before)"),
+        default=default_reminder_offsets,
+        blank=True,
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("facilitators"), related_name="programmes",
+        blank=True,
+    )  # fmt: skip
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionSeries(models.Model):
+    """A weekly series: the same group at the same time for a number of weeks."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="series")
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="series")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    first_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("start time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=120)
+    weeks = models.PositiveSmallIntegerField(_("number of weeks"))
+    skip_dates = ArrayField(models.DateField(), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    creche_places = models.PositiveSmallIntegerField(_("crèche places (children)"), default=0)
+    booking_cutoff_hours = models.PositiveSmallIntegerField(
+        _("booking closes (hours before)"), default=2
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "session series"
+
+    def __str__(self):
+        return f"{self.programme} ({self.first_date:%a %H:%M}, {self.weeks} weeks)"
+
+
+class GroupSession(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sessions")
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
+    series = models.ForeignKey(
+        SessionSeries, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
+        on_delete=models.PROTECT,
+        related_name="facilitated_sessions",
+        null=True,
+        blank=True,
+    )
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    creche_places = models.PositiveSmallIntegerField(_("crèche places (children)"), default=0)
+    booking_cutoff = models.DateTimeField(_("booking closes"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(booking_cutoff__lte=F("starts_at")), name="session_cutoff_before_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    LATE = "late", _("Attended, late")
+    DID_NOT_ATTEND = "did_not_attend", _("Did not attend")
+    CANCELLED_LATE = "cancelled_late", _("Cancelled late")
+
+
+# Bookings that hold a seat (and crèche places) in a session.
+SEAT_HOLDING = [
+    BookingStatus.CONFIRMED,
+    BookingStatus.ATTENDED,
+    BookingStatus.LATE,
+    BookingStatus.DID_NOT_ATTEND,
+    BookingStatus.CANCELLED_LATE,
+]
+ATTENDANCE_MARKS = [
+    BookingStatus.ATTENDED,
+    BookingStatus.LATE,
+    BookingStatus.DID_NOT_ATTEND,
+    BookingStatus.CANCELLED_LATE,
+]
+
+
+class Booking(models.Model):
+    session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="bookings")
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="bookings"
+    )
+    status = models.CharField(max_length=20, choices=BookingStatus.choices)
+    children_in_creche = models.PositiveSmallIntegerField(_("children in the crèche"), default=0)
+    children_ages = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One active booking per woman per session.
+            models.UniqueConstraint(
+                fields=["session", "referral"],
+                condition=~Q(status="cancelled"),
+                name="booking_one_active_per_woman_per_session",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="booking_session_status_idx")]
+
+    def __str__(self):
+        return f"{self.referral_id} @ {self.session_id}: {self.status}"

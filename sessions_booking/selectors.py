@@ -1,0 +1,40 @@
+"""Read-only queries about sessions. Fill levels are computed by the database."""
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from sessions_booking.models import SEAT_HOLDING, BookingStatus, GroupSession
+
+HOLDING = Q(bookings__status__in=SEAT_HOLDING)
+
+
+def with_fill(sessions: QuerySet[GroupSession]) -> QuerySet[GroupSession]:
+    """Annotate each session with ``booked``, ``creche_used``, ``waitlisted``,
+    ``free_places`` and ``free_creche_places`` (one query, however many bookings)."""
+    return sessions.annotate(
+        booked=Count("bookings", filter=HOLDING),
+        creche_used=Coalesce(Sum("bookings__children_in_creche", filter=HOLDING), Value(0)),
+        waitlisted=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITLISTED)),
+    ).annotate(
+        free_places=F("capacity") - F("booked"),
+        free_creche_places=F("creche_places") - F("creche_used"),
+    )
+
+
+def upcoming_sessions(*, programme=None, now=None) -> QuerySet[GroupSession]:
+    """Sessions still open for booking, soonest first, with their fill."""
+    now = now or timezone.now()
+    sessions = GroupSession.objects.filter(cancelled_at__isnull=True, booking_cutoff__gt=now)
+    if programme is not None:
+        sessions = sessions.filter(programme=programme)
+    return with_fill(sessions.select_related("programme", "venue")).order_by("starts_at", "pk")
+
+
+def sessions_between(*, start, end) -> QuerySet[GroupSession]:
+    """Every session (cancelled ones too) starting in [start, end), for calendars."""
+    return with_fill(
+        GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related(
+            "programme", "venue", "facilitator"
+        )
+    ).order_by("starts_at", "pk")

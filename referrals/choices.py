@@ -147,5 +147,8 @@ class AuditAction(models.TextChoices):
     ADDED_NOTE = "added_note", _("Added note")
     SET_NEXT_CONTACT = "set_next_contact", _("Set next contact date")
     EXPORTED = "exported", _("Exported")
+    BOOKED = "booked", _("Booked into a group session")
+    CANCELLED_BOOKING = "cancelled_booking", _("Cancelled a group booking")
+    MARKED_ATTENDANCE = "marked_attendance", _("Marked attendance")
     INVITED_STAFF = "invited_staff", _("Invited a member of staff")
     DEACTIVATED_STAFF = "deactivated_staff", _("Deactivated a member of staff")

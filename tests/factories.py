@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -75,3 +77,43 @@ class ReferralFactory(DjangoModelFactory):
     consent_to_contact = True
     consent_version = CONSENT_VERSION
     consent_given_at = factory.LazyFunction(timezone.now)
+
+
+class VenueFactory(DjangoModelFactory):
+    class Meta:
+        model = "sessions_booking.Venue"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    address = "12 High Street\nBirmingham B12 9QL"
+    women_only_building = True
+    creche_on_site = True
+    step_free = True
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = "sessions_booking.Programme"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    description = "A women's recovery group."
+
+
+class GroupSessionFactory(DjangoModelFactory):
+    """A session a week from now, 10:00 to 12:00, 12 places and 4 crèche places."""
+
+    class Meta:
+        model = "sessions_booking.GroupSession"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    venue = factory.SubFactory(VenueFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=2))
+    booking_cutoff = factory.LazyAttribute(lambda s: s.starts_at - timedelta(hours=2))
+    capacity = 12
+    creche_places = 4

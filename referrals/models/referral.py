@@ -93,6 +93,9 @@ class Referral(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     next_contact_on = models.DateField(_("next contact"), null=True, blank=True, db_index=True)
+    # Kept up to date when attendance is marked (sessions_booking.booking), so lists can
+    # flag two missed sessions in a row without extra queries.
+    missed_sessions_in_a_row = models.PositiveSmallIntegerField(default=0)
 
     # --- About her ---
     preferred_name = models.CharField(_("preferred name"), max_length=80)

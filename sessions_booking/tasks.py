@@ -1,0 +1,103 @@
+"""Telling a woman (and her keyworker) about changes to her bookings.
+
+She is messaged only on a channel she marked safe, at a time she marked safe, and
+discreetly unless she allowed messages to name the service (DESIGN.md section 3, rule 3).
+Email only for now; SMS comes with the reminders. When she cannot be told safely, her
+keyworker is asked to tell her."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from referrals.choices import Channel
+from referrals.safe_contact import SafeContactRules
+from sessions_booking.models import Booking
+
+RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
+
+
+def describe(session) -> str:
+    when = date_format(timezone.localtime(session.starts_at), "D j M H:i")
+    return f"{when}, {session.venue.address.replace(chr(10), ', ')}"
+
+
+def tell_her(referral, *, subject: str, text: str) -> bool:
+    if not referral.email or not SafeContactRules.for_referral(referral).may_send_now(
+        Channel.EMAIL
+    ):
+        return False
+    if referral.may_name_service:
+        subject = f"Haven: {subject}"
+    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [referral.email])
+    return True
+
+
+def tell_keyworker(referral, *, told_her: bool, what: str) -> None:
+    keyworker = referral.assigned_to
+    if keyworker is None or not keyworker.is_active:
+        return
+    link = settings.SITE_URL + reverse("case_detail", args=[referral.pk])
+    follow_up = (
+        _("She was told by email.")
+        if told_her
+        else _("She could not be messaged safely: please tell her within her safe times.")
+    )
+    send_mail(
+        _("A client's group booking changed"),
+        f"{what}\n\n{follow_up}\n\n{link}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [keyworker.email],
+    )
+
+
+@shared_task(name="sessions_booking.tasks.tell_about_promotion", **RETRY)
+def tell_about_promotion(booking_id: int) -> bool:
+    booking = (
+        Booking.objects.select_related("referral__assigned_to", "session__venue")
+        .filter(pk=booking_id, status="confirmed")
+        .first()
+    )
+    if booking is None:
+        return False
+    told = tell_her(
+        booking.referral,
+        subject=_("A place has come up"),
+        text=_("A place has come up for you: %(session)s. Reply or call us if you cannot come.")
+        % {"session": describe(booking.session)},
+    )
+    tell_keyworker(
+        booking.referral, told_her=told, what=_("A waitlisted booking has been confirmed.")
+    )
+    return told
+
+
+@shared_task(name="sessions_booking.tasks.tell_about_cancelled_session", **RETRY)
+def tell_about_cancelled_session(booking_id: int) -> bool:
+    booking = (
+        Booking.objects.select_related("referral__assigned_to", "session__venue")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        return False
+    told = tell_her(
+        booking.referral,
+        subject=_("Appointment cancelled"),
+        text=_("Sorry: the appointment on %(session)s is cancelled. We will be in touch.")
+        % {"session": describe(booking.session)},
+    )
+    tell_keyworker(
+        booking.referral,
+        told_her=told,
+        what=_("A group session she was booked into has been cancelled."),
+    )
+    return told

@@ -1,0 +1,324 @@
+"""Booking rules at service level: places, crèche places, waitlists, cancellations,
+series, attendance, and the last place under real concurrency on PostgreSQL."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, connection, transaction
+from django.test import RequestFactory
+from django.utils import timezone
+
+from accounts.roles import Role
+from referrals.choices import AuditAction
+from referrals.models import AuditEvent, Referral
+from sessions_booking.booking import (
+    BookingRefused,
+    book_client,
+    book_client_into_series,
+    cancel_booking,
+    cancel_session,
+    mark_attendance,
+)
+from sessions_booking.models import Booking, BookingStatus, SessionSeries
+from tests.factories import (
+    GroupSessionFactory,
+    ReferralFactory,
+    TeamFactory,
+    UserFactory,
+    VenueFactory,
+)
+
+pytestmark = pytest.mark.django_db
+CONFIRMED, WAITLISTED = BookingStatus.CONFIRMED, BookingStatus.WAITLISTED
+
+
+@pytest.fixture
+def keyworker():
+    return UserFactory(team=TeamFactory(name="North"), roles={Role.KEYWORKER})
+
+
+@pytest.fixture
+def request_by(keyworker):
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+    request.user = keyworker
+    return request
+
+
+def woman(keyworker, **kwargs):
+    return ReferralFactory(team=keyworker.team, assigned_to=keyworker, **kwargs)
+
+
+def book(request, session, referral=None, children=0, **kwargs):
+    referral = referral or woman(request.user)
+    return book_client(
+        request=request, referral=referral, session=session, children_in_creche=children, **kwargs
+    )
+
+
+def statuses(session):
+    return list(session.bookings.order_by("pk").values_list("status", flat=True))
+
+
+def test_she_is_confirmed_while_places_are_free_then_waitlisted(request_by):
+    session = GroupSessionFactory(capacity=2, creche_places=0)
+    assert book(request_by, session).status == CONFIRMED
+    assert book(request_by, session).status == CONFIRMED
+    assert book(request_by, session).status == WAITLISTED
+    assert AuditEvent.objects.filter(action=AuditAction.BOOKED).count() == 3
+
+
+def test_a_mother_needing_childcare_is_confirmed_only_if_the_creche_has_room(request_by):
+    session = GroupSessionFactory(capacity=12, creche_places=3)
+    assert book(request_by, session, children=2).status == CONFIRMED
+    assert book(request_by, session, children=2).status == WAITLISTED  # 1 crèche place left
+    assert book(request_by, session, children=1).status == CONFIRMED
+    assert book(request_by, session, children=0).status == CONFIRMED  # seats still free
+
+
+def test_one_active_booking_per_woman_per_session(request_by, keyworker):
+    session = GroupSessionFactory()
+    referral = woman(keyworker)
+    book(request_by, session, referral)
+    with pytest.raises(BookingRefused, match="already booked"):
+        book(request_by, session, referral)
+    # And the database itself refuses a second active row, whatever code tries.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(
+            session=session, referral=referral, status=WAITLISTED, booked_by=keyworker
+        )
+    # Once cancelled, she may be booked again.
+    cancel_booking(request=request_by, booking=session.bookings.get())
+    assert book(request_by, session, referral).status == CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("session_kwargs", "children", "message"),
+    [
+        ({"starts_at": timezone.now() - timedelta(hours=1)}, 0, "already started"),
+        ({"booking_cutoff": timezone.now() - timedelta(minutes=1)}, 0, "closed at"),
+        ({"cancelled_at": timezone.now()}, 0, "cancelled"),
+        ({"creche_places": 0}, 1, "no crèche"),
+    ],
+    ids=["past", "cut-off passed", "cancelled", "no crèche places"],
+)
+def test_bookings_that_cannot_happen_are_refused_clearly(
+    request_by, session_kwargs, children, message
+):
+    starts = session_kwargs.get("starts_at", timezone.now() + timedelta(days=3))
+    session = GroupSessionFactory(
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        booking_cutoff=session_kwargs.get(
+            "booking_cutoff", min(starts, timezone.now() + timedelta(days=2))
+        ),
+        **{k: v for k, v in session_kwargs.items() if k not in ("starts_at", "booking_cutoff")},
+    )
+    with pytest.raises(BookingRefused, match=message):
+        book(request_by, session, children=children)
+    assert not Booking.objects.exists()
+
+
+def test_a_creche_need_at_a_venue_without_a_creche_is_refused(request_by):
+    session = GroupSessionFactory(venue=VenueFactory(name="Library", creche_on_site=False))
+    with pytest.raises(BookingRefused, match="no crèche"):
+        book(request_by, session, children=1)
+
+
+def test_overlapping_sessions_for_the_same_woman_are_refused(request_by, keyworker):
+    first = GroupSessionFactory()
+    overlapping = GroupSessionFactory(
+        starts_at=first.starts_at + timedelta(hours=1), ends_at=first.ends_at + timedelta(hours=1),
+        booking_cutoff=first.booking_cutoff,
+    )  # fmt: skip
+    later = GroupSessionFactory(
+        starts_at=first.ends_at,
+        ends_at=first.ends_at + timedelta(hours=1),
+        booking_cutoff=first.booking_cutoff,
+    )
+    referral = woman(keyworker)
+    book(request_by, first, referral)
+    with pytest.raises(BookingRefused, match="another session at that time"):
+        book(request_by, overlapping, referral)
+    assert book(request_by, later, referral).status == CONFIRMED  # back to back is fine
+
+
+def test_cancelling_promotes_the_first_waitlisted_woman_who_fits(
+    request_by, keyworker, django_capture_on_commit_callbacks, settings
+):
+    from config.celery import app
+
+    session = GroupSessionFactory(capacity=2, creche_places=2)
+    book(request_by, session, children=1)
+    leaving = book(request_by, session, children=1)
+    too_many_children = book(
+        request_by, session, woman(keyworker, email="a@example.org"), children=2
+    )
+    fits = book(
+        request_by,
+        session,
+        woman(keyworker, email="fits@example.org", safe_channels=["email"]),
+        children=1,
+    )
+    assert statuses(session) == [CONFIRMED, CONFIRMED, WAITLISTED, WAITLISTED]
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            promoted = cancel_booking(request=request_by, booking=leaving)
+    finally:
+        app.conf.task_always_eager = False
+    assert promoted == [fits]
+    too_many_children.refresh_from_db()
+    assert too_many_children.status == WAITLISTED
+    assert statuses(session) == [CONFIRMED, BookingStatus.CANCELLED, WAITLISTED, CONFIRMED]
+    # She is told (email marked safe, discreet) and so is her keyworker.
+    to_her = [m for m in mail.outbox if m.to == ["fits@example.org"]]
+    assert len(to_her) == 1
+    assert "Haven" not in to_her[0].subject + to_her[0].body
+    assert any(m.to == [keyworker.email] for m in mail.outbox)
+
+
+def test_a_woman_without_a_safe_channel_is_not_messaged_but_her_keyworker_is(
+    request_by, keyworker, django_capture_on_commit_callbacks
+):
+    from config.celery import app
+
+    session = GroupSessionFactory(capacity=1, creche_places=0)
+    leaving = book(request_by, session)
+    book(request_by, session, woman(keyworker, email="no@example.org", safe_channels=["sms"]))
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            cancel_booking(request=request_by, booking=leaving)
+    finally:
+        app.conf.task_always_eager = False
+    assert [m.to for m in mail.outbox] == [[keyworker.email]]
+    assert "could not be messaged safely" in mail.outbox[0].body
+
+
+def test_cancelling_a_session_cancels_every_booking(request_by, django_capture_on_commit_callbacks):
+    session = GroupSessionFactory(capacity=1, creche_places=0)
+    book(request_by, session)
+    book(request_by, session)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert (
+            cancel_session(session=session, cancelled_by=request_by.user, request=request_by) == 2
+        )
+    assert callbacks  # the messages go out after commit
+    assert set(statuses(session)) == {BookingStatus.CANCELLED}
+    session.refresh_from_db()
+    assert session.is_cancelled
+    with pytest.raises(BookingRefused):
+        book(request_by, session)
+
+
+def test_booking_a_series_books_every_future_session(request_by, keyworker):
+    first = GroupSessionFactory()
+    series = SessionSeries.objects.create(
+        programme=first.programme, venue=first.venue, first_date=first.starts_at.date(),
+        start_time=first.starts_at.time(), weeks=4, capacity=12, creche_places=4,
+    )  # fmt: skip
+    past_start = timezone.now() - timedelta(days=7)
+    sessions = [
+        GroupSessionFactory(
+            programme=first.programme,
+            venue=first.venue,
+            series=series,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            booking_cutoff=start - timedelta(hours=2),
+        )  # fmt: skip
+        for start in [past_start] + [first.starts_at + timedelta(weeks=w) for w in range(3)]
+    ]
+    bookings, refusals = book_client_into_series(
+        request=request_by, referral=woman(keyworker), series=series
+    )
+    assert [b.session for b in bookings] == sessions[1:]
+    assert refusals == []
+
+
+def test_attendance_marks_and_two_missed_sessions_in_a_row_flag_the_case(request_by, keyworker):
+    referral = woman(keyworker)
+    sessions = []
+    for days_ago in (21, 14, 7):
+        start = timezone.now() + timedelta(days=1)
+        session = GroupSessionFactory(starts_at=start, ends_at=start + timedelta(hours=2))
+        book(request_by, session, referral)
+        started = timezone.now() - timedelta(days=days_ago)
+        type(session).objects.filter(pk=session.pk).update(
+            starts_at=started,
+            ends_at=started + timedelta(hours=2),
+            booking_cutoff=started - timedelta(hours=2),
+        )
+        session.refresh_from_db()
+        sessions.append(session)
+    mark = {BookingStatus.ATTENDED: "attended", BookingStatus.DID_NOT_ATTEND: "did_not_attend"}
+    for session, status in zip(
+        sessions,
+        [BookingStatus.ATTENDED, BookingStatus.DID_NOT_ATTEND, BookingStatus.DID_NOT_ATTEND],
+        strict=True,
+    ):
+        mark_attendance(
+            request=request_by, session=session, marks={session.bookings.get().pk: mark[status]}
+        )
+    referral.refresh_from_db()
+    assert referral.missed_sessions_in_a_row == 2
+    mark_attendance(
+        request=request_by, session=sessions[2], marks={sessions[2].bookings.get().pk: "late"}
+    )
+    referral.refresh_from_db()
+    assert referral.missed_sessions_in_a_row == 0
+    assert AuditEvent.objects.filter(action=AuditAction.MARKED_ATTENDANCE).count() == 4
+
+
+def test_the_register_opens_only_when_the_session_starts(request_by):
+    session = GroupSessionFactory()
+    booking = book(request_by, session)
+    with pytest.raises(BookingRefused, match="register opens"):
+        mark_attendance(request=request_by, session=session, marks={booking.pk: "attended"})
+
+
+# --- concurrency ---------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_fifty_keyworkers_booking_at_once_never_overbook(keyworker):
+    """50 threads, each on its own database connection, book into 12 places and 4 crèche
+    places at the same moment. The session row lock serialises them."""
+    session = GroupSessionFactory(capacity=12, creche_places=4)
+    women = [
+        ReferralFactory(team=keyworker.team, assigned_to=keyworker, preferred_name=f"W{i}")
+        for i in range(50)
+    ]
+    children = [1 if i % 5 == 0 else 0 for i in range(50)]  # ten mothers need the crèche
+    start = threading.Barrier(50)
+    errors = []
+
+    def attempt(referral, kids):
+        try:
+            request = RequestFactory().post("/")
+            request.user = keyworker
+            start.wait()
+            book_client(
+                request=request, referral=referral, session=session, children_in_creche=kids
+            )
+        except Exception as error:  # noqa: BLE001 - any error fails the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=pair) for pair in zip(women, children, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    bookings = Booking.objects.filter(session=session)
+    assert bookings.count() == 50
+    confirmed = bookings.filter(status=CONFIRMED)
+    assert confirmed.count() == 12
+    assert sum(confirmed.values_list("children_in_creche", flat=True)) <= 4
+    assert bookings.filter(status=WAITLISTED).count() == 38
+    assert Referral.objects.count() == 50

@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
     path("staff/people/", include("accounts.urls")),
+    path("staff/", include("sessions_booking.urls_booking")),
     path("", include("referrals.urls")),
 ]

@@ -115,7 +115,8 @@ class TimelineEntry:
 
 
 def case_timeline(*, referral, can_read_restricted: bool) -> list[TimelineEntry]:
-    """Status changes, contact attempts and notes, newest first: three queries."""
+    """Status changes, contact attempts, group bookings (with their attendance) and notes,
+    newest first: four queries."""
     entries = [
         TimelineEntry(change.changed_at, "status", change.changed_by, change)
         for change in referral.status_changes.select_related("changed_by")
@@ -123,6 +124,10 @@ def case_timeline(*, referral, can_read_restricted: bool) -> list[TimelineEntry]
     entries += [
         TimelineEntry(attempt.made_at, "contact", attempt.made_by, attempt)
         for attempt in referral.contact_attempts.select_related("made_by")
+    ]
+    entries += [
+        TimelineEntry(booking.updated_at, "booking", booking.booked_by, booking)
+        for booking in referral.bookings.select_related("session__programme", "booked_by")
     ]
     notes = referral.notes.select_related("author")
     if not can_read_restricted:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("staff/people/", include("accounts.urls")),
     path("staff/", include("sessions_booking.urls_booking")),
+    path("staff/groups/", include("sessions_booking.urls_config")),
     path("", include("referrals.urls")),
 ]

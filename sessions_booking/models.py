@@ -1,5 +1,6 @@
 """Women-only group sessions: where, what, when, and who is booked in."""
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -11,6 +12,7 @@ def default_reminder_offsets():
     return [48, 2]
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
 class Venue(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     address = models.TextField(_("address"))
@@ -32,6 +34,7 @@ class Venue(models.Model):
         return self.name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
 class Programme(models.Model):
     """A kind of group, such as a women's recovery group or mothers in recovery."""
 
@@ -90,9 +93,12 @@ class SessionSeries(models.Model):
         verbose_name_plural = "session series"
 
     def __str__(self):
-        return f"{self.programme} ({self.first_date:%a %H:%M}, {self.weeks} weeks)"
+        return (
+            f"{self.programme} ({self.first_date:%a} {self.start_time:%H:%M}, {self.weeks} weeks)"
+        )
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
 class GroupSession(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sessions")
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
@@ -159,6 +165,7 @@ ATTENDANCE_MARKS = [
 ]
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
 class Booking(models.Model):
     session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="bookings")
     referral = models.ForeignKey(

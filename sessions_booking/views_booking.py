@@ -154,7 +154,7 @@ def render_roster(request, session, form=None, status=200):
             "children_ages",
             "referral__id",
             "referral__preferred_name",
-        )  # fmt: skip
+        )
         .order_by("referral__preferred_name")
     )
     filled = with_fill(GroupSession.objects.filter(pk=session.pk)).get()

@@ -129,9 +129,10 @@ def test_a_creche_need_at_a_venue_without_a_creche_is_refused(request_by):
 def test_overlapping_sessions_for_the_same_woman_are_refused(request_by, keyworker):
     first = GroupSessionFactory()
     overlapping = GroupSessionFactory(
-        starts_at=first.starts_at + timedelta(hours=1), ends_at=first.ends_at + timedelta(hours=1),
+        starts_at=first.starts_at + timedelta(hours=1),
+        ends_at=first.ends_at + timedelta(hours=1),
         booking_cutoff=first.booking_cutoff,
-    )  # fmt: skip
+    )
     later = GroupSessionFactory(
         starts_at=first.ends_at,
         ends_at=first.ends_at + timedelta(hours=1),
@@ -216,9 +217,14 @@ def test_cancelling_a_session_cancels_every_booking(request_by, django_capture_o
 def test_booking_a_series_books_every_future_session(request_by, keyworker):
     first = GroupSessionFactory()
     series = SessionSeries.objects.create(
-        programme=first.programme, venue=first.venue, first_date=first.starts_at.date(),
-        start_time=first.starts_at.time(), weeks=4, capacity=12, creche_places=4,
-    )  # fmt: skip
+        programme=first.programme,
+        venue=first.venue,
+        first_date=first.starts_at.date(),
+        start_time=first.starts_at.time(),
+        weeks=4,
+        capacity=12,
+        creche_places=4,
+    )
     past_start = timezone.now() - timedelta(days=7)
     sessions = [
         GroupSessionFactory(
@@ -228,7 +234,7 @@ def test_booking_a_series_books_every_future_session(request_by, keyworker):
             starts_at=start,
             ends_at=start + timedelta(hours=2),
             booking_cutoff=start - timedelta(hours=2),
-        )  # fmt: skip
+        )
         for start in [past_start] + [first.starts_at + timedelta(weeks=w) for w in range(3)]
     ]
     bookings, refusals = book_client_into_series(
@@ -302,7 +308,7 @@ def test_fifty_keyworkers_booking_at_once_never_overbook(keyworker):
             book_client(
                 request=request, referral=referral, session=session, children_in_creche=kids
             )
-        except Exception as error:  # noqa: BLE001 - any error fails the test below
+        except Exception as error:  # any error at all fails the test below
             errors.append(error)
         finally:
             connection.close()

@@ -79,3 +79,15 @@ def test_create_service_admin_makes_an_admin_who_is_not_a_superuser(capsys):
     assert "/accounts/password/reset/key/" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("create_service_admin", "FIRST@haven.test", "Again")
+
+
+def test_service_admins_may_configure_venues_and_programmes_in_the_admin_but_not_bookings():
+    from django.contrib.auth.models import Group
+
+    codenames = set(
+        Group.objects.get(name="service_admin")
+        .permissions.filter(content_type__app_label="sessions_booking")
+        .values_list("codename", flat=True)
+    )
+    assert {"add_venue", "change_venue", "change_programme", "view_groupsession"} <= codenames
+    assert not {c for c in codenames if c.startswith("delete_") or c.endswith("_booking")}

@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0004_audit_staff_actions'),
+        ("referrals", "0004_audit_staff_actions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='missed_sessions_in_a_row',
+            model_name="referral",
+            name="missed_sessions_in_a_row",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('viewed_case', 'Viewed case'), ('picked_up', 'Picked up from queue'), ('assigned', 'Assigned'), ('changed_status', 'Changed status'), ('recorded_contact', 'Recorded contact attempt'), ('added_note', 'Added note'), ('set_next_contact', 'Set next contact date'), ('exported', 'Exported'), ('booked', 'Booked into a group session'), ('cancelled_booking', 'Cancelled a group booking'), ('marked_attendance', 'Marked attendance'), ('invited_staff', 'Invited a member of staff'), ('deactivated_staff', 'Deactivated a member of staff')], max_length=30),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed_case", "Viewed case"),
+                    ("picked_up", "Picked up from queue"),
+                    ("assigned", "Assigned"),
+                    ("changed_status", "Changed status"),
+                    ("recorded_contact", "Recorded contact attempt"),
+                    ("added_note", "Added note"),
+                    ("set_next_contact", "Set next contact date"),
+                    ("exported", "Exported"),
+                    ("booked", "Booked into a group session"),
+                    ("cancelled_booking", "Cancelled a group booking"),
+                    ("marked_attendance", "Marked attendance"),
+                    ("invited_staff", "Invited a member of staff"),
+                    ("deactivated_staff", "Deactivated a member of staff"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -38,3 +38,13 @@ def sessions_between(*, start, end) -> QuerySet[GroupSession]:
             "programme", "venue", "facilitator"
         )
     ).order_by("starts_at", "pk")
+
+
+def sessions_facilitated_by(user, *, now=None, limit=10) -> QuerySet[GroupSession]:
+    """Her sessions to run, from today on: for the roster and register links."""
+    today_start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0)
+    return (
+        GroupSession.objects.filter(facilitator=user, starts_at__gte=today_start)
+        .select_related("programme", "venue")
+        .order_by("starts_at")[:limit]
+    )

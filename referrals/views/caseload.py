@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from referrals.access import MANAGE_TEAM, WORK_OWN
 from referrals.forms.casework import CaseFilterForm
 from referrals.selectors import caseload, due_contacts, team_queue
+from sessions_booking.selectors import sessions_facilitated_by
 
 PAGE_SIZE = 25
 
@@ -38,6 +39,7 @@ def staff_home(request):
             "due": list(due_contacts(user=user)[:PAGE_SIZE]),
             "queue_count": team_queue(team=user.team).count(),
             "today": timezone.localdate(),
+            "facilitating": list(sessions_facilitated_by(user)),
         },
     )
 

@@ -175,6 +175,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Haven staff")
+# Accept the code from one 30-second step either side (RFC 6238's advice for clock drift on
+# phones); allauth still refuses a code that was already used.
+MFA_TOTP_TOLERANCE = 1
 
 # Staff sign-in protection, session timeout warning and invitations (accounts/views.py).
 # Failed sign-ins: at most 10 a minute from one IP address and 5 in 5 minutes for one email

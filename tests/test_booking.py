@@ -328,3 +328,29 @@ def test_fifty_keyworkers_booking_at_once_never_overbook(keyworker):
     assert sum(confirmed.values_list("children_in_creche", flat=True)) <= 4
     assert bookings.filter(status=WAITLISTED).count() == 38
     assert Referral.objects.count() == 50
+
+
+def test_a_cancelled_session_is_announced_safely_and_discreetly(
+    request_by, keyworker, django_capture_on_commit_callbacks
+):
+    from config.celery import app
+
+    session = GroupSessionFactory(capacity=2, creche_places=0)
+    safe = woman(keyworker, email="safe@example.org", safe_channels=["email"])
+    unsafe = woman(keyworker, email="unsafe@example.org", safe_channels=["call"])
+    book(request_by, session, safe)
+    book(request_by, session, unsafe)
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            cancel_session(session=session, cancelled_by=request_by.user, request=request_by)
+    finally:
+        app.conf.task_always_eager = False
+    recipients = [m.to[0] for m in mail.outbox]
+    assert "safe@example.org" in recipients
+    assert "unsafe@example.org" not in recipients
+    to_her = next(m for m in mail.outbox if m.to == ["safe@example.org"])
+    text = (to_her.subject + to_her.body).lower()
+    for word in ("haven", "drug", "alcohol", "treatment", "recovery", "group"):
+        assert word not in text
+    assert recipients.count(keyworker.email) == 2

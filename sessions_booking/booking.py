@@ -271,3 +271,15 @@ def active_bookings_of(referral):
         .select_related("session__programme", "session__venue")
         .order_by("session__starts_at")
     )
+
+
+def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> int:
+    """After a session's time or place changed, tell every woman booked into it (within
+    her safe-contact rules, after commit) and her keyworker. Returns how many were queued."""
+    if session.starts_at == old_starts_at and session.venue_id == old_venue_id:
+        return 0
+    from sessions_booking.tasks import tell_about_changed_session
+
+    ids = list(session.bookings.filter(status__in=ACTIVE).values_list("pk", flat=True))
+    transaction.on_commit(lambda: [tell_about_changed_session.delay(pk) for pk in ids])
+    return len(ids)

@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sessions_booking.booking import promote_waitlist
+from sessions_booking.booking import announce_changes, promote_waitlist
 from sessions_booking.models import SEAT_HOLDING, GroupSession, Programme, SessionSeries, Venue
 
 MAX_SERIES_WEEKS = 52
@@ -415,6 +415,7 @@ def update_session(
             creche_places=creche_places,
         )
         errors.raise_if_any()
+        old_starts_at, old_venue_id = session.starts_at, session.venue_id
         for name, value in _session_fields(
             venue=venue,
             facilitator=facilitator,
@@ -428,6 +429,7 @@ def update_session(
         session.save()
         # More places (or crèche places) free some: the waiting list moves up at once.
         promote_waitlist(session)
+        announce_changes(session, old_starts_at=old_starts_at, old_venue_id=old_venue_id)
     return session
 
 
@@ -495,6 +497,7 @@ def update_series_future_sessions(
             changes.append((session, starts_at))
         errors.raise_if_any()
 
+        before = {session.pk: (session.starts_at, session.venue_id) for session, _ in changes}
         for session, starts_at in changes:
             # A session's own cut-off (perhaps edited on its own) keeps its distance.
             session.booking_cutoff = starts_at - (session.starts_at - session.booking_cutoff)
@@ -518,6 +521,8 @@ def update_series_future_sessions(
         )
         for session, _start in changes:
             promote_waitlist(session)
+            old_starts_at, old_venue_id = before[session.pk]
+            announce_changes(session, old_starts_at=old_starts_at, old_venue_id=old_venue_id)
         series.venue = venue
         series.facilitator = facilitator
         series.capacity = capacity

@@ -101,3 +101,26 @@ def tell_about_cancelled_session(booking_id: int) -> bool:
         what=_("A group session she was booked into has been cancelled."),
     )
     return told
+
+
+@shared_task(name="sessions_booking.tasks.tell_about_changed_session", **RETRY)
+def tell_about_changed_session(booking_id: int) -> bool:
+    booking = (
+        Booking.objects.select_related("referral__assigned_to", "session__venue")
+        .filter(pk=booking_id, status__in=["confirmed", "waitlisted"])
+        .first()
+    )
+    if booking is None:
+        return False
+    told = tell_her(
+        booking.referral,
+        subject=_("Appointment changed"),
+        text=_("Please note the new time or place of your appointment: %(session)s.")
+        % {"session": describe(booking.session)},
+    )
+    tell_keyworker(
+        booking.referral,
+        told_her=told,
+        what=_("The time or place of a group session she is booked into has changed."),
+    )
+    return told

@@ -354,3 +354,39 @@ def test_a_cancelled_session_is_announced_safely_and_discreetly(
     for word in ("haven", "drug", "alcohol", "treatment", "recovery", "group"):
         assert word not in text
     assert recipients.count(keyworker.email) == 2
+
+
+def test_women_booked_into_a_session_are_told_when_its_time_changes(
+    request_by, keyworker, django_capture_on_commit_callbacks
+):
+    from config.celery import app
+    from sessions_booking.scheduling import update_session
+
+    session = GroupSessionFactory(capacity=2, creche_places=0)
+    her = woman(keyworker, email="her@example.org", safe_channels=["email"])
+    book(request_by, session, her)
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            update_session(
+                session=session, venue=session.venue, facilitator=None,
+                starts_at=session.starts_at + timedelta(hours=1),
+                ends_at=session.ends_at + timedelta(hours=1), capacity=2, creche_places=0,
+                booking_cutoff_hours=2,
+            )  # fmt: skip
+        assert [m.to for m in mail.outbox if m.subject == "Appointment changed"] == [
+            ["her@example.org"]
+        ]
+        assert [m.to for m in mail.outbox if m.to == [keyworker.email]] == [[keyworker.email]]
+        mail.outbox.clear()
+        # Changing only the number of places tells nobody.
+        with django_capture_on_commit_callbacks(execute=True):
+            session.refresh_from_db()
+            update_session(
+                session=session, venue=session.venue, facilitator=None,
+                starts_at=session.starts_at, ends_at=session.ends_at, capacity=3,
+                creche_places=0, booking_cutoff_hours=2,
+            )  # fmt: skip
+        assert mail.outbox == []
+    finally:
+        app.conf.task_always_eager = False

@@ -234,6 +234,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")  # console | notify
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_SMS_SENDER_ID = env.str("NOTIFY_SMS_SENDER_ID", default="")
+# Where reminders are delivered (sessions_booking/delivery.py).
+REMINDER_BACKEND = env.str("REMINDER_BACKEND", default="sessions_booking.delivery.ConsoleBackend")
 
 # --- Security headers -------------------------------------------------------------------
 SECURE_REFERRER_POLICY = "no-referrer"
@@ -305,6 +307,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE = {
+    "send-due-reminders": {
+        "task": "sessions_booking.tasks.send_due_reminders",
+        "schedule": 60,
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60,

@@ -24,6 +24,7 @@ from sessions_booking.models import (
     BookingStatus,
     GroupSession,
 )
+from sessions_booking.reminders import cancel_reminders, schedule_reminders
 from sessions_booking.selectors import with_fill
 
 ACTIVE = [BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]
@@ -113,6 +114,7 @@ def book_client(
             children_ages=children_ages or [],
             booked_by=request.user,
         )
+        schedule_reminders(booking, now=now)
         audit.record(
             request,
             AuditAction.BOOKED,
@@ -160,6 +162,7 @@ def promote_waitlist(session: GroupSession) -> list[Booking]:
             continue
         booking.status = BookingStatus.CONFIRMED
         booking.save(update_fields=["status", "updated_at"])
+        schedule_reminders(booking)
         fill = Fill(fill.free_places - 1, fill.free_creche_places - booking.children_in_creche)
         promoted.append(booking)
     if promoted:
@@ -184,6 +187,7 @@ def cancel_booking(*, request, booking: Booking) -> list[Booking]:
             )
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
+        cancel_reminders([booking.pk])
         audit.record(
             request, AuditAction.CANCELLED_BOOKING, referral=booking.referral, session=session.pk
         )
@@ -206,6 +210,7 @@ def cancel_session(*, session: GroupSession, cancelled_by, request) -> int:
         Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
             status=BookingStatus.CANCELLED, updated_at=timezone.now()
         )
+        cancel_reminders(b.pk for b in bookings)
         for booking in bookings:
             audit.record(
                 request,
@@ -269,6 +274,7 @@ def active_bookings_of(referral):
         Booking.objects.filter(referral=referral)
         .filter(Q(status__in=ACTIVE) | Q(status__in=ATTENDANCE_MARKS))
         .select_related("session__programme", "session__venue")
+        .prefetch_related("reminders")
         .order_by("session__starts_at")
     )
 
@@ -279,6 +285,12 @@ def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> i
     if session.starts_at == old_starts_at and session.venue_id == old_venue_id:
         return 0
     from sessions_booking.tasks import tell_about_changed_session
+
+    if session.starts_at != old_starts_at:
+        # Her reminders move with the session (those already sent stay as they were).
+        confirmed = session.bookings.filter(status=BookingStatus.CONFIRMED)
+        for booking in confirmed.select_related("referral", "session__programme"):
+            schedule_reminders(booking)
 
     ids = list(session.bookings.filter(status__in=ACTIVE).values_list("pk", flat=True))
     transaction.on_commit(lambda: [tell_about_changed_session.delay(pk) for pk in ids])

@@ -1,5 +1,7 @@
 """Women-only group sessions: where, what, when, and who is booked in."""
 
+import uuid
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -194,3 +196,44 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.referral_id} @ {self.session_id}: {self.status}"
+
+
+class ReminderStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NEEDS_CALL = "needs_call", _("Keyworker to call")
+
+
+class Reminder(models.Model):
+    """One reminder per booking per offset (DESIGN.md section 4). ``send_at`` is the due
+    time moved into her safe times; a reminder with no safe channel or no safe moment is
+    never sent and goes on her keyworker's call list instead."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
+    offset_hours = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=10, blank=True)
+    due_at = models.DateTimeField()
+    send_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ReminderStatus.choices)
+    # Sent to the provider with the message, so a retried send can be recognised.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_reference = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "offset_hours"], name="reminder_one_per_booking_offset"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "send_at"], name="reminder_due_idx")]
+
+    def __str__(self):
+        return f"{self.booking_id} -{self.offset_hours}h {self.status}"

@@ -48,3 +48,19 @@ def sessions_facilitated_by(user, *, now=None, limit=10) -> QuerySet[GroupSessio
         .select_related("programme", "venue")
         .order_by("starts_at")[:limit]
     )
+
+
+def calls_to_make(*, user, now=None):
+    """Reminders that cannot be sent safely (no safe channel or no safe moment) for her own
+    clients' upcoming sessions: her keyworker calls within her safe times instead."""
+    from sessions_booking.models import Reminder, ReminderStatus
+
+    return (
+        Reminder.objects.filter(
+            status=ReminderStatus.NEEDS_CALL,
+            booking__referral__assigned_to=user,
+            booking__session__starts_at__gt=now or timezone.now(),
+        )
+        .select_related("booking__referral", "booking__session__programme")
+        .order_by("due_at")
+    )

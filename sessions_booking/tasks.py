@@ -5,6 +5,9 @@ discreetly unless she allowed messages to name the service (DESIGN.md section 3,
 Email only for now; SMS comes with the reminders. When she cannot be told safely, her
 keyworker is asked to tell her."""
 
+import logging
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +19,8 @@ from django.utils.translation import gettext as _
 from referrals.choices import Channel
 from referrals.safe_contact import SafeContactRules
 from sessions_booking.models import Booking
+
+logger = logging.getLogger(__name__)
 
 RETRY = {
     "autoretry_for": (OSError,),
@@ -124,3 +129,34 @@ def tell_about_changed_session(booking_id: int) -> bool:
         what=_("The time or place of a group session she is booked into has changed."),
     )
     return told
+
+
+MAX_ATTEMPTS = 5
+
+
+@shared_task(name="sessions_booking.tasks.send_due_reminders")
+def send_due_reminders() -> int:
+    """The beat sweep (every minute): claim what is due, send each once. A provider error
+    puts the reminder back with exponential backoff; after MAX_ATTEMPTS it is marked failed
+    and shows on the booking page for her keyworker."""
+    from sessions_booking.models import Reminder, ReminderStatus
+    from sessions_booking.reminders import claim_due_reminders, deliver
+
+    sent = 0
+    for reminder_id in claim_due_reminders():
+        try:
+            sent += deliver(reminder_id)
+        except Exception as error:  # any provider error: back off, then give up visibly
+            attempts = Reminder.objects.get(pk=reminder_id).attempts + 1
+            Reminder.objects.filter(pk=reminder_id).update(
+                attempts=attempts,
+                last_error=str(error)[:300],
+                status=ReminderStatus.FAILED
+                if attempts >= MAX_ATTEMPTS
+                else ReminderStatus.SCHEDULED,
+                send_at=timezone.now() + timedelta(minutes=2**attempts),
+            )
+            logger.warning(
+                "reminder %s: send failed (attempt %s): %s", reminder_id, attempts, error
+            )
+    return sent

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from referrals.access import MANAGE_TEAM, WORK_OWN
 from referrals.forms.casework import CaseFilterForm
 from referrals.selectors import caseload, due_contacts, team_queue
-from sessions_booking.selectors import sessions_facilitated_by
+from sessions_booking.selectors import calls_to_make, sessions_facilitated_by
 
 PAGE_SIZE = 25
 
@@ -40,6 +40,7 @@ def staff_home(request):
             "queue_count": team_queue(team=user.team).count(),
             "today": timezone.localdate(),
             "facilitating": list(sessions_facilitated_by(user)),
+            "calls": list(calls_to_make(user=user)[:PAGE_SIZE]),
         },
     )
 

@@ -10,22 +10,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from referrals.choices import Channel
+from referrals.messaging import MESSAGE_TASK_RETRY, email_her_if_safe
 from referrals.models import Referral
 from referrals.reference import format_reference_code
-from referrals.safe_contact import SafeContactRules
 
 logger = logging.getLogger(__name__)
 
-RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
 
-
-@shared_task(name="referrals.tasks.notify_team_of_new_referral", **RETRY)
+@shared_task(name="referrals.tasks.notify_team_of_new_referral", **MESSAGE_TASK_RETRY)
 def notify_team_of_new_referral(referral_id: int) -> int:
     """Email the referral's team that something is waiting. No personal details: only a link."""
     referral = Referral.objects.select_related("team").filter(pk=referral_id).first()
@@ -58,27 +50,21 @@ def notify_team_of_new_referral(referral_id: int) -> int:
     return len(recipients)
 
 
-@shared_task(name="referrals.tasks.send_referral_confirmation", **RETRY)
+@shared_task(name="referrals.tasks.send_referral_confirmation", **MESSAGE_TASK_RETRY)
 def send_referral_confirmation(referral_id: int) -> bool:
-    """Send her reference code by email, only if she said email is safe and it is a safe time
-    now. Otherwise nothing is sent: she saw the code on screen. Discreet unless she allowed
-    messages to name the service."""
+    """Send her reference code by email, only if email is safe now (otherwise nothing is
+    sent: she saw the code on screen)."""
     referral = Referral.objects.filter(pk=referral_id).first()
-    if referral is None or not referral.email:
+    if referral is None:
         return False
-    if not SafeContactRules.for_referral(referral).may_send_now(Channel.EMAIL):
-        return False
-    code = format_reference_code(referral.reference)
-    if referral.may_name_service:
-        subject = _("Haven: we have your referral")
-        body = _("Thank you. Your Haven reference is %(code)s. We will be in touch as you asked.")
-    else:
-        subject = _("Your reference")
-        body = _("Thank you. Your reference is %(code)s. We will be in touch as you asked.")
-    send_mail(
-        subject=subject,
-        message=body % {"code": code},
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[referral.email],
+    code = {"code": format_reference_code(referral.reference)}
+    return email_her_if_safe(
+        referral,
+        subject=_("Your reference"),
+        text=_("Thank you. Your reference is %(code)s. We will be in touch as you asked.") % code,
+        named_subject=_("Haven: we have your referral"),
+        named_text=_(
+            "Thank you. Your Haven reference is %(code)s. We will be in touch as you asked."
+        )
+        % code,
     )
-    return True

@@ -16,34 +16,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from referrals.choices import Channel
-from referrals.safe_contact import SafeContactRules
+from referrals.messaging import MESSAGE_TASK_RETRY, email_her_if_safe
 from sessions_booking.models import Booking
 
 logger = logging.getLogger(__name__)
-
-RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
 
 
 def describe(session) -> str:
     when = date_format(timezone.localtime(session.starts_at), "D j M H:i")
     return f"{when}, {session.venue.address.replace(chr(10), ', ')}"
-
-
-def tell_her(referral, *, subject: str, text: str) -> bool:
-    if not referral.email or not SafeContactRules.for_referral(referral).may_send_now(
-        Channel.EMAIL
-    ):
-        return False
-    if referral.may_name_service:
-        subject = f"Haven: {subject}"
-    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [referral.email])
-    return True
 
 
 def tell_keyworker(referral, *, told_her: bool, what: str) -> None:
@@ -64,71 +45,54 @@ def tell_keyworker(referral, *, told_her: bool, what: str) -> None:
     )
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_promotion", **RETRY)
-def tell_about_promotion(booking_id: int) -> bool:
+def tell_both(booking_id: int, *, statuses, subject: str, text: str, what: str) -> bool:
+    """Tell her about her booking (``text`` gets ``%(session)s``: time and place) if that is
+    safe, and her keyworker either way. Nothing if the booking is no longer in ``statuses``."""
     booking = (
         Booking.objects.select_related("referral__assigned_to", "session__venue")
-        .filter(pk=booking_id, status="confirmed")
+        .filter(pk=booking_id, status__in=statuses)
         .first()
     )
     if booking is None:
         return False
-    told = tell_her(
-        booking.referral,
-        subject=_("A place has come up"),
-        text=_("A place has come up for you: %(session)s. Reply or call us if you cannot come.")
-        % {"session": describe(booking.session)},
+    told = email_her_if_safe(
+        booking.referral, subject=subject, text=text % {"session": describe(booking.session)}
     )
-    tell_keyworker(
-        booking.referral, told_her=told, what=_("A waitlisted booking has been confirmed.")
-    )
+    tell_keyworker(booking.referral, told_her=told, what=what)
     return told
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_cancelled_session", **RETRY)
+@shared_task(name="sessions_booking.tasks.tell_about_promotion", **MESSAGE_TASK_RETRY)
+def tell_about_promotion(booking_id: int) -> bool:
+    return tell_both(
+        booking_id,
+        statuses=["confirmed"],
+        subject=_("A place has come up"),
+        text=_("A place has come up for you: %(session)s. Reply or call us if you cannot come."),
+        what=_("A waitlisted booking has been confirmed."),
+    )
+
+
+@shared_task(name="sessions_booking.tasks.tell_about_cancelled_session", **MESSAGE_TASK_RETRY)
 def tell_about_cancelled_session(booking_id: int) -> bool:
-    booking = (
-        Booking.objects.select_related("referral__assigned_to", "session__venue")
-        .filter(pk=booking_id)
-        .first()
-    )
-    if booking is None:
-        return False
-    told = tell_her(
-        booking.referral,
+    return tell_both(
+        booking_id,
+        statuses=["cancelled"],
         subject=_("Appointment cancelled"),
-        text=_("Sorry: the appointment on %(session)s is cancelled. We will be in touch.")
-        % {"session": describe(booking.session)},
-    )
-    tell_keyworker(
-        booking.referral,
-        told_her=told,
+        text=_("Sorry: the appointment on %(session)s is cancelled. We will be in touch."),
         what=_("A group session she was booked into has been cancelled."),
     )
-    return told
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_changed_session", **RETRY)
+@shared_task(name="sessions_booking.tasks.tell_about_changed_session", **MESSAGE_TASK_RETRY)
 def tell_about_changed_session(booking_id: int) -> bool:
-    booking = (
-        Booking.objects.select_related("referral__assigned_to", "session__venue")
-        .filter(pk=booking_id, status__in=["confirmed", "waitlisted"])
-        .first()
-    )
-    if booking is None:
-        return False
-    told = tell_her(
-        booking.referral,
+    return tell_both(
+        booking_id,
+        statuses=["confirmed", "waitlisted"],
         subject=_("Appointment changed"),
-        text=_("Please note the new time or place of your appointment: %(session)s.")
-        % {"session": describe(booking.session)},
-    )
-    tell_keyworker(
-        booking.referral,
-        told_her=told,
+        text=_("Please note the new time or place of your appointment: %(session)s."),
         what=_("The time or place of a group session she is booked into has changed."),
     )
-    return told
 
 
 MAX_ATTEMPTS = 5

@@ -1,0 +1,36 @@
+"""Messages to a woman: the one place that decides whether an email may go to her.
+
+DESIGN.md section 3, rule 3: only on a channel she marked safe, only at a time she marked
+safe, and discreet (no service name) unless she allowed it. Every task that emails her
+calls ``email_her_if_safe``; none decides for itself."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from referrals.choices import Channel
+from referrals.safe_contact import SafeContactRules
+
+# Celery retry policy for tasks that hand mail to a server (SMTP errors are OSErrors).
+MESSAGE_TASK_RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
+
+
+def email_her_if_safe(
+    referral, *, subject: str, text: str, named_subject: str = "", named_text: str = ""
+) -> bool:
+    """Email her if email is safe now; the named wording only if she allowed the service to
+    be named (by default the discreet subject prefixed with "Haven: "). Returns whether it
+    was sent."""
+    if not referral.email:
+        return False
+    if not SafeContactRules.for_referral(referral).may_send_now(Channel.EMAIL):
+        return False
+    if referral.may_name_service:
+        subject = named_subject or f"Haven: {subject}"
+        text = named_text or text
+    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [referral.email])
+    return True

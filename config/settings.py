@@ -231,11 +231,28 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Neutral sender: a message seen by someone else must not name the service.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Appointments <no-reply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-SMS_BACKEND = env.str("SMS_BACKEND", default="console")  # console | notify
+# Where messages to women go (sessions_booking/delivery/): one backend per channel, by
+# name: "console" (development: SMS to the log, email through EMAIL_URL), "smtp" (email
+# through EMAIL_URL) or "notify" (GOV.UK Notify, SMS and email).
+MESSAGES_SMS_BACKEND = env.str("MESSAGES_SMS_BACKEND", default="console")
+MESSAGES_EMAIL_BACKEND = env.str("MESSAGES_EMAIL_BACKEND", default="console")
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# Notify templates hold only "((body))" (and "((subject))" for email): the wording is ours.
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+# A neutral sender name registered with Notify (never the service's name).
 NOTIFY_SMS_SENDER_ID = env.str("NOTIFY_SMS_SENDER_ID", default="")
-# Where reminders are delivered (sessions_booking/delivery.py).
-REMINDER_BACKEND = env.str("REMINDER_BACKEND", default="sessions_booking.delivery.ConsoleBackend")
+NOTIFY_EMAIL_REPLY_TO_ID = env.str("NOTIFY_EMAIL_REPLY_TO_ID", default="")
+NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=20)
+# A reminder still "sending" this long after it was claimed is recovered (the worker that
+# claimed it died): looked up at the provider by its idempotency reference, never re-sent
+# blindly. Must exceed CELERY_TASK_TIME_LIMIT, so no living worker can still hold it.
+REMINDER_STUCK_AFTER_SECONDS = env.int("REMINDER_STUCK_AFTER_SECONDS", default=300)
+# How long a reminder's confirm/cancel link stays usable at most (it also ends when the
+# session starts).
+REMINDER_LINK_DAYS = env.int("REMINDER_LINK_DAYS", default=14)
+REMINDER_LINK_RATE = env.str("REMINDER_LINK_RATE", default="30/h")
 
 # --- Security headers -------------------------------------------------------------------
 SECURE_REFERRER_POLICY = "no-referrer"
@@ -269,6 +286,9 @@ REFERRAL_SUBMIT_RATE = env.str("REFERRAL_SUBMIT_RATE", default="10/h")
 # A person needs longer than this to read and fill in the form; faster is asked to confirm.
 REFERRAL_MIN_SECONDS_TO_FILL = env.int("REFERRAL_MIN_SECONDS_TO_FILL", default=20)
 
+# The service's name: only in messages to women who allowed it, and refused in discreet
+# message templates.
+SERVICE_NAME = env.str("SERVICE_NAME", default="Haven")
 # The number women and referrers can call (shown on public pages). Default: an Ofcom
 # drama number, never a real line.
 SERVICE_PHONE = env.str("SERVICE_PHONE", default="0121 496 0000")

@@ -18,7 +18,7 @@ def client_ip(request) -> str | None:
 
 def record(request, action: AuditAction, *, referral=None, team=None, **detail) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=request.user,
+        actor=request.user if request.user.is_authenticated else None,
         action=action,
         referral=referral,
         team=team if team is not None else getattr(referral, "team", None),

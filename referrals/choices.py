@@ -150,5 +150,8 @@ class AuditAction(models.TextChoices):
     BOOKED = "booked", _("Booked into a group session")
     CANCELLED_BOOKING = "cancelled_booking", _("Cancelled a group booking")
     MARKED_ATTENDANCE = "marked_attendance", _("Marked attendance")
+    RESENT_REMINDER = "resent_reminder", _("Resent a reminder")
+    SHE_CONFIRMED = "she_confirmed", _("She confirmed by her reminder link")
+    SHE_CANCELLED = "she_cancelled", _("She cancelled by her reminder link")
     INVITED_STAFF = "invited_staff", _("Invited a member of staff")
     DEACTIVATED_STAFF = "deactivated_staff", _("Deactivated a member of staff")

@@ -173,9 +173,12 @@ def promote_waitlist(session: GroupSession) -> list[Booking]:
     return promoted
 
 
-def cancel_booking(*, request, booking: Booking) -> list[Booking]:
+def cancel_booking(
+    *, request, booking: Booking, action: AuditAction = AuditAction.CANCELLED_BOOKING
+) -> list[Booking]:
     """Cancel a booking, free the place and promote whoever fits, in one transaction.
-    Returns the promoted bookings."""
+    Returns the promoted bookings. ``action`` is what the audit trail records (staff
+    cancelling, or she herself through her reminder link)."""
     with transaction.atomic():
         session = _lock(booking.session_id)
         booking = session.bookings.select_for_update().get(pk=booking.pk)
@@ -188,9 +191,7 @@ def cancel_booking(*, request, booking: Booking) -> list[Booking]:
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
         cancel_reminders([booking.pk])
-        audit.record(
-            request, AuditAction.CANCELLED_BOOKING, referral=booking.referral, session=session.pk
-        )
+        audit.record(request, action, referral=booking.referral, session=session.pk)
         return promote_waitlist(session)
 
 

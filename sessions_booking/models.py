@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from referrals.choices import Channel
+
 
 def default_reminder_offsets():
     return [48, 2]
@@ -181,6 +183,8 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When she said, through her reminder link, that she is coming.
+    confirmed_by_her_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -207,6 +211,7 @@ class ReminderStatus(models.TextChoices):
     NEEDS_CALL = "needs_call", _("Keyworker to call")
 
 
+@pghistory.track(pghistory.UpdateEvent("status_changed", condition=pghistory.AnyChange("status")))
 class Reminder(models.Model):
     """One reminder per booking per offset (DESIGN.md section 4). ``send_at`` is the due
     time moved into her safe times; a reminder with no safe channel or no safe moment is
@@ -214,7 +219,7 @@ class Reminder(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
     offset_hours = models.PositiveSmallIntegerField()
-    channel = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=10, blank=True, choices=Channel.choices)
     due_at = models.DateTimeField()
     send_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ReminderStatus.choices)
@@ -237,3 +242,47 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.booking_id} -{self.offset_hours}h {self.status}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+class MessageTemplate(models.Model):
+    """An admin's own wording for reminders in one language (sessions_booking/wording.py
+    checks it). Without one, the built-in wording is used."""
+
+    language = models.CharField(_("language"), max_length=10)
+    names_service = models.BooleanField(
+        _("names the service"),
+        default=False,
+        help_text=_("Only for women who allowed messages to name the service."),
+    )
+    subject = models.CharField(_("email subject"), max_length=120)
+    text = models.TextField(_("message"), max_length=480)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "names_service"], name="message_template_one_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.language} {'named' if self.names_service else 'discreet'}"
+
+
+class BookingLink(models.Model):
+    """The short link in a reminder: she can say she is coming, or cancel. Only a hash of
+    the token is stored; the link ends when the session starts (or sooner, see settings)
+    and cannot be used again once she has cancelled."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"link for booking {self.booking_id}"

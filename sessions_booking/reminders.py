@@ -1,28 +1,42 @@
 """Reminders for confirmed bookings (DESIGN.md section 3 rule 3, section 4).
 
 Lifecycle: ``schedule_reminders`` when a booking is confirmed (and again when its session
-moves), ``cancel_reminders`` when it is cancelled. ``claim_due_reminders`` and
-``deliver`` are the sweep Celery beat runs every minute: rows are claimed with
-``select_for_update(skip_locked=True)``, so two sweeps never take the same reminder, and
-no long ETA task is ever queued (those are redelivered after Redis' visibility timeout).
+moves), ``cancel_reminders`` when it is cancelled. ``sweep`` is what Celery beat runs every
+minute: rows are claimed with ``select_for_update(skip_locked=True)`` and marked
+"sending" before anything is sent, so two sweeps never take the same reminder, and no
+long ETA task is ever queued (those are redelivered after Redis' visibility timeout).
+Each message carries the reminder's idempotency reference; a reminder whose worker died
+mid-send is looked up by it at the provider before anything is sent again.
 """
 
 import logging
+import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from referrals import audit
+from referrals.choices import AuditAction, Channel
 from referrals.safe_contact import SafeContactRules, automated_channel, latest_safe_moment
+from sessions_booking.delivery import (
+    CannotTell,
+    DeliveryError,
+    Message,
+    TemporaryFailure,
+    backend_for,
+)
+from sessions_booking.links import issue_link
 from sessions_booking.models import Booking, BookingStatus, Reminder, ReminderStatus
+from sessions_booking.wording import render, values_for, wording_for
 
 logger = logging.getLogger(__name__)
 
 OPEN = [ReminderStatus.SCHEDULED, ReminderStatus.NEEDS_CALL]
+MAX_ATTEMPTS = 5
 
 
 def schedule_reminders(booking: Booking, *, now=None) -> list[Reminder]:
@@ -66,19 +80,24 @@ def cancel_reminders(booking_ids) -> int:
     )
 
 
-def message_text(reminder: Reminder) -> str:
-    """Discreet unless she allowed messages to name the service: time and place only."""
-    session, referral = reminder.booking.session, reminder.booking.referral
-    when = date_format(timezone.localtime(session.starts_at), "D j M H:i")
-    where = session.venue.address.replace("\n", ", ")
-    if referral.may_name_service:
-        return _("Haven reminder: %(programme)s, %(when)s at %(where)s.") % {
-            "programme": session.programme.name, "when": when, "where": where,
-        }  # fmt: skip
-    return _("Reminder: %(when)s at %(where)s.") % {"when": when, "where": where}
+def message_for(reminder: Reminder, *, link: str) -> Message:
+    """Her reminder in her language, discreet unless she allowed the service's name."""
+    referral = reminder.booking.referral
+    chosen = wording_for(
+        language=referral.preferred_language, may_name_service=referral.may_name_service
+    )
+    values = values_for(reminder.booking.session, link=link, language=chosen.language)
+    subject, text = render(chosen, values)
+    return Message(
+        channel=reminder.channel,
+        to=referral.phone if reminder.channel == Channel.SMS else referral.email,
+        subject=subject,
+        text=text,
+        reference=str(reminder.idempotency_key),
+    )
 
 
-def claim_due_reminders(*, now=None, limit=500) -> list[int]:
+def claim_due_reminders(*, now=None, limit=100) -> list[int]:
     """Mark due reminders as sending and return their ids; skip rows another sweep holds."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -94,36 +113,177 @@ def claim_due_reminders(*, now=None, limit=500) -> list[int]:
     return claimed
 
 
-def delivery_backend():
-    return import_string(settings.REMINDER_BACKEND)()
+def _set(reminder_id: int, status: ReminderStatus, **fields) -> None:
+    Reminder.objects.filter(pk=reminder_id).update(status=status, **fields)
 
 
-def deliver(reminder_id: int, *, backend=None) -> bool:
-    """Send one claimed reminder once. The send is checked against her rules again (they may
-    have changed since it was scheduled)."""
+def deliver(reminder_id: int) -> bool:
+    """Send one claimed (``sending``) reminder. Her rules are checked again first: they
+    may have changed since it was scheduled. Raises the backend's DeliveryError."""
     reminder = (
-        Reminder.objects.select_related("booking__referral", "booking__session__venue",
-                                        "booking__session__programme")
+        Reminder.objects.select_related(
+            "booking__referral", "booking__session__venue", "booking__session__programme"
+        )
         .filter(pk=reminder_id, status=ReminderStatus.SENDING)
         .first()
-    )  # fmt: skip
+    )
     if reminder is None:
         return False
-    referral = reminder.booking.referral
-    rules = SafeContactRules.for_referral(referral)
-    if (
-        not rules.may_send_now(reminder.channel)
-        or reminder.booking.status != BookingStatus.CONFIRMED
-    ):
-        Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.CANCELLED)
+    booking, now = reminder.booking, timezone.now()
+    if booking.status != BookingStatus.CONFIRMED or booking.session.starts_at <= now:
+        _set(reminder.pk, ReminderStatus.CANCELLED)
         return False
-    to = referral.phone if reminder.channel == "sms" else referral.email
-    reference = (backend or delivery_backend()).send(
-        channel=reminder.channel, to=to, text=message_text(reminder),
-        reference=str(reminder.idempotency_key),
-    )  # fmt: skip
-    Reminder.objects.filter(pk=reminder.pk).update(
-        status=ReminderStatus.SENT, sent_at=timezone.now(), provider_reference=reference or "",
+    if not SafeContactRules.for_referral(booking.referral).may_send_now(reminder.channel, now=now):
+        _set(
+            reminder.pk,
+            ReminderStatus.NEEDS_CALL,
+            last_error=_("Not a safe time or channel to message her any more."),
+        )
+        return False
+    message = message_for(reminder, link=issue_link(booking, now=now))
+    provider_id = backend_for(reminder.channel).send(message)
+    _set(
+        reminder.pk,
+        ReminderStatus.SENT,
+        sent_at=timezone.now(),
+        provider_reference=provider_id[:100],
         attempts=reminder.attempts + 1,
-    )  # fmt: skip
+        last_error="",
+    )
     return True
+
+
+def record_failure(reminder_id: int, error: Exception, *, now=None) -> ReminderStatus:
+    """After a failed send: try again later with exponential backoff (2, 4, 8, 16 minutes)
+    on a temporary failure, until MAX_ATTEMPTS; a permanent failure, or the last attempt,
+    marks the reminder failed, which puts it on her keyworker's list."""
+    now = now or timezone.now()
+    attempts = Reminder.objects.get(pk=reminder_id).attempts + 1
+    give_up = not isinstance(error, TemporaryFailure) or attempts >= MAX_ATTEMPTS
+    status = ReminderStatus.FAILED if give_up else ReminderStatus.SCHEDULED
+    _set(
+        reminder_id,
+        status,
+        attempts=attempts,
+        last_error=str(error)[:300],
+        send_at=now + timedelta(minutes=2**attempts),
+    )
+    logger.warning("reminder %s: send failed (attempt %s): %s", reminder_id, attempts, error)
+    return status
+
+
+def recover_stuck_reminders(*, now=None, limit=100) -> dict[str, int]:
+    """Reminders left "sending" by a worker that died (claimed longer ago than
+    settings.REMINDER_STUCK_AFTER_SECONDS, which outlives any task). Each is looked up at
+    its provider by its idempotency reference: found means it was sent (recorded, never
+    sent again); not found means it was not (sent again, same reference); a provider that
+    cannot tell (SMTP) means nobody knows, so it is marked failed for her keyworker to
+    check, rather than risk a second message."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "resent": 0, "unknown": 0}
+    cutoff = now - timedelta(seconds=settings.REMINDER_STUCK_AFTER_SECONDS)
+    with transaction.atomic():
+        stuck = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=ReminderStatus.SENDING, sending_started_at__lt=cutoff)
+            .order_by("pk")[:limit]
+        )
+        for reminder in stuck:
+            try:
+                provider_id = backend_for(reminder.channel).lookup(str(reminder.idempotency_key))
+            except CannotTell:
+                counts["unknown"] += 1
+                _set(
+                    reminder.pk,
+                    ReminderStatus.FAILED,
+                    last_error=_(
+                        "Sending was interrupted and may not have finished: check with her "
+                        "before resending."
+                    ),
+                )
+                continue
+            except TemporaryFailure as error:
+                logger.warning("reminder %s: lookup failed, will retry: %s", reminder.pk, error)
+                continue
+            if provider_id:
+                counts["sent"] += 1
+                _set(
+                    reminder.pk,
+                    ReminderStatus.SENT,
+                    sent_at=now,
+                    provider_reference=provider_id[:100],
+                    attempts=reminder.attempts + 1,
+                )
+            else:
+                counts["resent"] += 1
+                _set(reminder.pk, ReminderStatus.SCHEDULED, send_at=now)
+    if any(counts.values()):
+        logger.warning("recovered stuck reminders: %s", counts)
+    return counts
+
+
+def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
+    """What Celery beat runs every minute: recover stuck reminders, then claim and send
+    due ones in batches until none are left or the time budget is spent (well inside the
+    task's time limit). Returns how many were sent."""
+    recover_stuck_reminders()
+    deadline = time.monotonic() + budget_seconds
+    sent = 0
+    while time.monotonic() < deadline:
+        claimed = claim_due_reminders(limit=batch)
+        if not claimed:
+            break
+        for reminder_id in claimed:
+            try:
+                sent += deliver(reminder_id)
+            except DeliveryError as error:
+                record_failure(reminder_id, error)
+    return sent
+
+
+class ResendRefused(Exception):
+    pass
+
+
+RESENDABLE = [ReminderStatus.SENT, ReminderStatus.FAILED, ReminderStatus.NEEDS_CALL]
+
+
+def resend_reminder(*, request, reminder: Reminder, now=None) -> Reminder:
+    """A keyworker asks for a reminder to go again now (she lost the message, or it
+    failed). Only on a channel that is safe at this moment; a new idempotency reference
+    makes it a new message. Audited, with what happened before."""
+    now = now or timezone.now()
+    booking = reminder.booking
+    if reminder.status not in RESENDABLE:
+        raise ResendRefused(_("This reminder is not sent or failed, so it cannot be resent."))
+    if booking.status != BookingStatus.CONFIRMED or booking.session.starts_at <= now:
+        raise ResendRefused(_("Only a confirmed place in a session still to come has reminders."))
+    rules = SafeContactRules.for_referral(booking.referral)
+    channel = automated_channel(
+        rules=rules, phone=booking.referral.phone, email=booking.referral.email
+    )
+    if channel is None or not rules.moment_is_safe(now):
+        raise ResendRefused(
+            _(
+                "It is not safe to message her now (no safe channel, or outside her safe "
+                "times). Call her within her safe times instead."
+            )
+        )
+    before = {
+        "status": reminder.status,
+        "sent_at": reminder.sent_at and reminder.sent_at.isoformat(),
+        "provider_reference": reminder.provider_reference,
+    }
+    reminder.channel, reminder.status, reminder.send_at = channel, ReminderStatus.SCHEDULED, now
+    reminder.idempotency_key, reminder.attempts, reminder.last_error = uuid.uuid4(), 0, ""
+    reminder.sent_at, reminder.provider_reference = None, ""
+    reminder.save()
+    audit.record(
+        request,
+        AuditAction.RESENT_REMINDER,
+        referral=booking.referral,
+        reminder=reminder.pk,
+        offset_hours=reminder.offset_hours,
+        before=before,
+    )
+    return reminder

@@ -51,13 +51,14 @@ def sessions_facilitated_by(user, *, now=None, limit=10) -> QuerySet[GroupSessio
 
 
 def calls_to_make(*, user, now=None):
-    """Reminders that cannot be sent safely (no safe channel or no safe moment) for her own
-    clients' upcoming sessions: her keyworker calls within her safe times instead."""
+    """Reminders that cannot be sent safely (no safe channel or no safe moment), or that
+    failed, for her own clients' upcoming sessions: her keyworker calls within her safe
+    times instead."""
     from sessions_booking.models import Reminder, ReminderStatus
 
     return (
         Reminder.objects.filter(
-            status=ReminderStatus.NEEDS_CALL,
+            status__in=[ReminderStatus.NEEDS_CALL, ReminderStatus.FAILED],
             booking__referral__assigned_to=user,
             booking__session__starts_at__gt=now or timezone.now(),
         )

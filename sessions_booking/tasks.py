@@ -6,7 +6,6 @@ Email only for now; SMS comes with the reminders. When she cannot be told safely
 keyworker is asked to tell her."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -95,32 +94,30 @@ def tell_about_changed_session(booking_id: int) -> bool:
     )
 
 
-MAX_ATTEMPTS = 5
+@shared_task(name="sessions_booking.tasks.tell_keyworker_she_cancelled", **MESSAGE_TASK_RETRY)
+def tell_keyworker_she_cancelled(booking_id: int) -> bool:
+    """Her keyworker hears when she cancels through her reminder link."""
+    booking = Booking.objects.select_related("referral__assigned_to").filter(pk=booking_id).first()
+    keyworker = booking and booking.referral.assigned_to
+    if not keyworker or not keyworker.is_active:
+        return False
+    link = settings.SITE_URL + reverse("case_detail", args=[booking.referral_id])
+    text = _(
+        "She cancelled her group place using the link in her reminder. The place went to "
+        "the first woman on the waiting list who fits, if anyone was waiting."
+    )
+    send_mail(
+        _("A client cancelled a group place"),
+        f"{text}\n\n{link}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [keyworker.email],
+    )
+    return True
 
 
 @shared_task(name="sessions_booking.tasks.send_due_reminders")
 def send_due_reminders() -> int:
-    """The beat sweep (every minute): claim what is due, send each once. A provider error
-    puts the reminder back with exponential backoff; after MAX_ATTEMPTS it is marked failed
-    and shows on the booking page for her keyworker."""
-    from sessions_booking.models import Reminder, ReminderStatus
-    from sessions_booking.reminders import claim_due_reminders, deliver
+    """The beat sweep (every minute): sessions_booking.reminders.sweep."""
+    from sessions_booking.reminders import sweep
 
-    sent = 0
-    for reminder_id in claim_due_reminders():
-        try:
-            sent += deliver(reminder_id)
-        except Exception as error:  # any provider error: back off, then give up visibly
-            attempts = Reminder.objects.get(pk=reminder_id).attempts + 1
-            Reminder.objects.filter(pk=reminder_id).update(
-                attempts=attempts,
-                last_error=str(error)[:300],
-                status=ReminderStatus.FAILED
-                if attempts >= MAX_ATTEMPTS
-                else ReminderStatus.SCHEDULED,
-                send_at=timezone.now() + timedelta(minutes=2**attempts),
-            )
-            logger.warning(
-                "reminder %s: send failed (attempt %s): %s", reminder_id, attempts, error
-            )
-    return sent
+    return sweep()

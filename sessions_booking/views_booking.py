@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +13,10 @@ from referrals.choices import AuditAction
 from sessions_booking import booking as rules
 from sessions_booking.calendar_file import booking_calendar
 from sessions_booking.forms_booking import AttendanceForm, BookSessionForm
-from sessions_booking.models import SEAT_HOLDING, Booking, GroupSession, Programme
+from sessions_booking.models import SEAT_HOLDING, Booking, GroupSession, Programme, Reminder
+from sessions_booking.reminders import RESENDABLE, ResendRefused, resend_reminder
 from sessions_booking.selectors import upcoming_sessions, with_fill
+from sessions_booking.tasks import send_due_reminders
 
 
 def workable_case(user, pk):
@@ -48,6 +51,7 @@ def render_booking_page(request, referral, form=None, status=200):
             "sessions": sessions,
             "form": form,
             "bookings": rules.active_bookings_of(referral),
+            "resendable": RESENDABLE,
         },
         status=status,
     )
@@ -119,6 +123,22 @@ def cancel(request, pk):
         if promoted:
             messages.info(request, _("The place went to a woman on the waiting list."))
     return redirect("book_sessions", pk=booking.referral_id)
+
+
+@require_POST
+@login_required
+def resend(request, pk):
+    """Her keyworker (or team lead) sends a reminder again now, if that is safe; audited."""
+    reminder = get_object_or_404(Reminder.objects.select_related("booking__session"), pk=pk)
+    workable_case(request.user, reminder.booking.referral_id)
+    try:
+        resend_reminder(request=request, reminder=reminder)
+    except ResendRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        transaction.on_commit(send_due_reminders.delay)
+        messages.success(request, _("The reminder will be sent again within a minute."))
+    return redirect("book_sessions", pk=reminder.booking.referral_id)
 
 
 @require_safe

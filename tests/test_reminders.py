@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from sessions_booking.booking import book_client, cancel_booking
+from sessions_booking.delivery import PermanentFailure, TemporaryFailure
 from sessions_booking.models import Reminder, ReminderStatus
 from sessions_booking.reminders import claim_due_reminders, deliver
 from sessions_booking.tasks import send_due_reminders
@@ -134,7 +135,7 @@ def test_the_sweep_sends_each_due_reminder_once_and_discreetly(request_by, keywo
     type(booking.referral).objects.filter(pk=booking.referral_id).update(
         safe_days=[], safe_from=None, safe_until=None
     )
-    with caplog.at_level("INFO", logger="haven.reminders"):
+    with caplog.at_level("INFO", logger="haven.messages"):
         assert send_due_reminders() == 2
         assert send_due_reminders() == 0
     messages = [record.getMessage() for record in caplog.records if "SMS to" in record.getMessage()]
@@ -156,7 +157,7 @@ def test_a_reminder_is_not_sent_if_her_rules_no_longer_allow_it(request_by, keyw
     make_due(booking)
     type(booking.referral).objects.filter(pk=booking.referral_id).update(safe_channels=[])
     assert send_due_reminders() == 0
-    assert set(booking.reminders.values_list("status", flat=True)) == {ReminderStatus.CANCELLED}
+    assert set(booking.reminders.values_list("status", flat=True)) == {ReminderStatus.NEEDS_CALL}
 
 
 def test_provider_errors_back_off_then_fail_visibly(request_by, keyworker, monkeypatch):
@@ -170,17 +171,43 @@ def test_provider_errors_back_off_then_fail_visibly(request_by, keyworker, monke
     )
 
     class Broken:
-        def send(self, **kwargs):
-            raise OSError("provider unavailable")
+        def send(self, message):
+            raise TemporaryFailure("provider unavailable")
 
-    monkeypatch.setattr("sessions_booking.reminders.delivery_backend", Broken)
+    monkeypatch.setattr("sessions_booking.reminders.backend_for", lambda channel: Broken())
+    before = timezone.now()
     for attempt in range(1, 6):
         make_due(booking)
         send_due_reminders()
         reminder = booking.reminders.get(offset_hours=2)
         assert reminder.attempts == attempt
+        if attempt < 5:
+            assert reminder.status == ReminderStatus.SCHEDULED
+            # Exponential backoff: 2, 4, 8, 16 minutes.
+            assert reminder.send_at >= before + timedelta(minutes=2**attempt)
     assert reminder.status == ReminderStatus.FAILED
     assert reminder.last_error == "provider unavailable"
+
+
+def test_a_permanent_provider_refusal_fails_at_once(request_by, keyworker, monkeypatch):
+    booking = book_client(
+        request=request_by,
+        referral=sms_weekdays_10_to_16(keyworker),
+        session=session_at(next_tuesday_at_10()),
+    )
+    type(booking.referral).objects.filter(pk=booking.referral_id).update(
+        safe_days=[], safe_from=None, safe_until=None
+    )
+
+    class Refusing:
+        def send(self, message):
+            raise PermanentFailure("Notify 400: phone number is not valid")
+
+    monkeypatch.setattr("sessions_booking.reminders.backend_for", lambda channel: Refusing())
+    make_due(booking)
+    send_due_reminders()
+    statuses = set(booking.reminders.values_list("status", "attempts"))
+    assert statuses == {(ReminderStatus.FAILED, 1)}
 
 
 @pytest.mark.slow
@@ -236,7 +263,9 @@ def test_staff_see_reminder_states_and_the_calls_they_must_make(client, request_
     book_client(request=request_by, referral=texted, session=session)
     book_client(request=request_by, referral=call_only, session=session)
     page = client.get(reverse("book_sessions", args=[texted.pk])).content.decode()
-    assert "48 hours before: <strong>Scheduled</strong> (SMS," in page
+    assert "<td>48 hours before</td>" in page
+    assert "<strong>Scheduled</strong>" in page
+    assert "<td>Text message (SMS)</td>" in page
     home = client.get(reverse("staff_home")).content.decode()
     calls = home.split('id="calls-heading"')[1].split("</section>")[0]
     assert "CallOnly" in calls

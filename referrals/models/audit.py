@@ -14,8 +14,13 @@ class AuditEvent(models.Model):
     rewrite history."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Empty when the woman herself acted (through her reminder link).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        null=True,
+        blank=True,
     )
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     referral = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Demo venues, programmes, weekly groups and bookings for `manage.py seed_demo`."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.test import RequestFactory
 from django.utils import timezone
@@ -75,7 +75,12 @@ def as_request(user):
 def seed(stdout):
     if Venue.objects.filter(name=VENUES[0]["name"]).exists():
         stdout.write("  groups: already seeded")
-        return
+    else:
+        seed_groups(stdout)
+    seed_reminders(stdout)
+
+
+def seed_groups(stdout):
     moseley, hanley = (Venue.objects.create(**venue) for venue in VENUES)
     programmes = {}
     for name, description, trauma, capacity, creche in PROGRAMMES:
@@ -167,3 +172,100 @@ def seed_bookings(series, facilitator):
                 session=past, referral=other, status=BookingStatus.ATTENDED, booked_by=facilitator
             )
     update_missed_in_a_row(missed)
+
+
+# --- Reminders (shown every run: the link printed is new each time) -------------------------
+DEMO_DROP_IN = "Drop-in"
+
+
+def _demo_woman(name, **rules):
+    referral = Referral.objects.filter(preferred_name=name).order_by("pk").first()
+    Referral.objects.filter(pk=referral.pk).update(**rules)
+    referral.refresh_from_db()
+    return referral
+
+
+def _single_session(*, venue_name, starts_at, capacity):
+    session, _created = GroupSession.objects.get_or_create(
+        programme=Programme.objects.get(name=DEMO_DROP_IN),
+        venue=Venue.objects.get(name=venue_name),
+        starts_at=starts_at,
+        defaults={
+            "ends_at": starts_at + timedelta(hours=1),
+            "booking_cutoff": starts_at - timedelta(minutes=30),
+            "capacity": capacity,
+            "creche_places": 0,
+        },
+    )
+    return session
+
+
+def _booked(referral, session):
+    booking = session.bookings.filter(referral=referral).exclude(status="cancelled").first()
+    return booking or book_client(
+        request=as_request(referral.assigned_to), referral=referral, session=session
+    )
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%a %d %b %H:%M") if moment else "not scheduled"
+
+
+def seed_reminders(stdout):
+    """Lisa allows SMS on weekdays 10:00-16:00 only: her reminders are moved into those
+    hours, and her cancel link gives her place (the drop-in has one) to Bogdana, who is
+    waiting. Marta allows SMS at any time and reads Polish: her 2-hour reminder is due a
+    few minutes after seeding, so the worker's console shows it."""
+    from sessions_booking.links import issue_link
+
+    lisa = _demo_woman(
+        "Lisa",
+        safe_channels=["sms"],
+        safe_days=[0, 1, 2, 3, 4],
+        safe_from=time(10),
+        safe_until=time(16),
+        may_name_service=False,
+    )
+    bogdana = _demo_woman(
+        "Bogdana", safe_channels=["sms"], safe_days=[], safe_from=None, safe_until=None
+    )
+    start = timezone.make_aware(datetime.combine(next_weekday(1) + timedelta(weeks=1), time(10)))
+    drop_in = _single_session(venue_name="Hanley Community Hub", starts_at=start, capacity=1)
+    lisas = _booked(lisa, drop_in)
+    _booked(bogdana, drop_in)
+    times = ", ".join(
+        f"{r.offset_hours}h before at {_when(r.send_at)}" for r in lisas.reminders.all()
+    )
+    stdout.write(
+        f"  reminders: Lisa (SMS on weekdays 10:00-16:00) has the one place at the "
+        f"drop-in on {_when(start)}; Bogdana is waiting. Lisa's reminders: {times}."
+    )
+    if lisas.status == BookingStatus.CONFIRMED:
+        stdout.write(
+            f"  Lisa's confirm/cancel link: {issue_link(lisas)} "
+            "(cancel there and Bogdana gets the place)"
+        )
+    marta = _demo_woman(
+        "Marta",
+        safe_channels=["sms"],
+        safe_days=[],
+        safe_from=None,
+        safe_until=None,
+        may_name_service=False,
+    )
+    soon = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=2, minutes=4)
+    upcoming = marta.bookings.filter(
+        session__programme__name=DEMO_DROP_IN,
+        session__starts_at__gt=timezone.now(),
+        status="confirmed",
+    ).first()
+    if upcoming is None:
+        upcoming = _booked(
+            marta, _single_session(venue_name="Moseley Women's Centre", starts_at=soon, capacity=10)
+        )
+    due = [r.send_at for r in upcoming.reminders.all() if r.status == "scheduled"]
+    if due:
+        stdout.write(
+            f"  Marta (Polish, SMS at any time): a reminder goes at {_when(min(due))}; "
+            "watch the worker's console."
+        )

@@ -209,6 +209,7 @@ class ReminderStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
     NEEDS_CALL = "needs_call", _("Keyworker to call")
+    MERGED = "merged", _("Not needed: same time as the reminder before")
 
 
 @pghistory.track(pghistory.UpdateEvent("status_changed", condition=pghistory.AnyChange("status")))
@@ -244,7 +245,7 @@ class Reminder(models.Model):
         return f"{self.booking_id} -{self.offset_hours}h {self.status}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class MessageTemplate(models.Model):
     """An admin's own wording for reminders in one language (sessions_booking/wording.py
     checks it). Without one, the built-in wording is used."""

@@ -35,27 +35,34 @@ from sessions_booking.wording import render, values_for, wording_for
 
 logger = logging.getLogger(__name__)
 
-OPEN = [ReminderStatus.SCHEDULED, ReminderStatus.NEEDS_CALL]
+OPEN = [ReminderStatus.SCHEDULED, ReminderStatus.NEEDS_CALL, ReminderStatus.MERGED]
+RESCHEDULABLE = [*OPEN, ReminderStatus.CANCELLED]
+SAME_MOMENT = timedelta(hours=1)
 MAX_ATTEMPTS = 5
 
 
 def schedule_reminders(booking: Booking, *, now=None) -> list[Reminder]:
     """Create or move her reminders: one per offset of the programme, due that many hours
-    before the session, brought forward into her safe times. Reminders already sent are
-    left alone; offsets already past are not created."""
+    before the session, brought forward into her safe times. A reminder that would go
+    within an hour of the one before it (both moved to the end of the same safe window) is
+    not needed: she gets one message, not two. Reminders already sent are left alone;
+    offsets already past are not created."""
     now = now or timezone.now()
     if booking.status != BookingStatus.CONFIRMED:
         return []
     session, referral = booking.session, booking.referral
     rules = SafeContactRules.for_referral(referral)
     channel = automated_channel(rules=rules, phone=referral.phone, email=referral.email)
-    reminders = []
-    for offset in session.programme.reminder_offsets_hours:
+    reminders, previous = [], None
+    for offset in sorted(session.programme.reminder_offsets_hours, reverse=True):
         due = session.starts_at - timedelta(hours=offset)
         if due <= now:
             continue
         send_at = latest_safe_moment(rules, due=due, not_before=now) if channel else None
-        status = ReminderStatus.SCHEDULED if send_at else ReminderStatus.NEEDS_CALL
+        if send_at and previous and send_at - previous < SAME_MOMENT:
+            status, send_at = ReminderStatus.MERGED, None
+        else:
+            status = ReminderStatus.SCHEDULED if send_at else ReminderStatus.NEEDS_CALL
         reminder, created = Reminder.objects.get_or_create(
             booking=booking,
             offset_hours=offset,
@@ -66,10 +73,11 @@ def schedule_reminders(booking: Booking, *, now=None) -> list[Reminder]:
                 "status": status,
             },
         )
-        if not created and reminder.status in [*OPEN, ReminderStatus.CANCELLED]:
+        if not created and reminder.status in RESCHEDULABLE:
             reminder.channel, reminder.due_at = channel or "", due
             reminder.send_at, reminder.status = send_at, status
             reminder.save(update_fields=["channel", "due_at", "send_at", "status"])
+        previous = reminder.sent_at or reminder.send_at or previous
         reminders.append(reminder)
     return reminders
 

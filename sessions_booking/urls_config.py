@@ -18,4 +18,10 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="config_session_cancel"),
     path("series/new/", views.series_create, name="config_series_create"),
     path("series/<int:pk>/edit/", views.series_edit, name="config_series_edit"),
+    path("messages/", views.message_templates, name="config_messages"),
+    path(
+        "messages/<str:language>/<str:kind>/",
+        views.message_template_edit,
+        name="config_message_edit",
+    ),
 ]

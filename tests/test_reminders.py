@@ -270,3 +270,28 @@ def test_staff_see_reminder_states_and_the_calls_they_must_make(client, request_
     calls = home.split('id="calls-heading"')[1].split("</section>")[0]
     assert "CallOnly" in calls
     assert "Texted" not in calls
+
+
+def test_two_reminders_moved_to_the_same_moment_become_one(request_by, keyworker):
+    # Monday 10:00: 48 hours before is Saturday, 2 hours before is Monday 08:00; both move
+    # back to Friday 15:59, the end of her last safe window. She gets one message.
+    monday = next_tuesday_at_10() - timedelta(days=1)
+    booking = book_client(
+        request=request_by, referral=sms_weekdays_10_to_16(keyworker), session=session_at(monday)
+    )
+    reminders = {r.offset_hours: r for r in booking.reminders.all()}
+    assert reminders[48].status == ReminderStatus.SCHEDULED
+    assert timezone.localtime(reminders[48].send_at) == monday - timedelta(days=3) + timedelta(
+        hours=5, minutes=59
+    )
+    assert (reminders[2].status, reminders[2].send_at) == (ReminderStatus.MERGED, None)
+    # Moved to a Wednesday, both fit her hours again and both are scheduled.
+    from sessions_booking.scheduling import update_session
+
+    session, wednesday = booking.session, monday + timedelta(days=2, hours=4)
+    update_session(
+        session=session, venue=session.venue, facilitator=None, starts_at=wednesday,
+        ends_at=wednesday + timedelta(hours=2), capacity=12, creche_places=4,
+        booking_cutoff_hours=1,
+    )  # fmt: skip
+    assert set(booking.reminders.values_list("status", flat=True)) == {ReminderStatus.SCHEDULED}

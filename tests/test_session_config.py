@@ -667,9 +667,12 @@ def config_urls(world):
         for name in get_resolver().reverse_dict
         if isinstance(name, str) and name.startswith("config_")
     )
-    assert len(names) == 13
+    assert len(names) == 15
     urls = []
     for name in names:
+        if name == "config_message_edit":
+            urls.append(reverse(name, args=["pl", "discreet"]))
+            continue
         kind = next((kind for kind in pks if f"_{kind}_" in f"{name}_"), None)
         needs_pk = name.endswith(("_edit", "_detail", "_cancel"))
         urls.append(reverse(name, args=[pks[kind]] if needs_pk else []))

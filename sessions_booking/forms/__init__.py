@@ -8,11 +8,13 @@ not below bookings) live in ``scheduling`` and ``session_rules`` and come back t
 - ``inputs``: lenient reading of dates and hours, and the number, date and time fields;
 - ``choices``: which venues, programmes and staff are offered;
 - ``venues_programmes``: ``VenueForm`` and ``ProgrammeForm``;
-- ``sessions``: ``SessionForm``, ``SeriesForm`` and ``SeriesEditForm``.
+- ``sessions``: ``SessionForm``, ``SeriesForm`` and ``SeriesEditForm``;
+- ``messages``: ``MessageTemplateForm`` (reminder wording).
 """
 
 from sessions_booking.forms.choices import active_staff, in_use, programme_label
 from sessions_booking.forms.inputs import HoursListField, parse_day, parse_days
+from sessions_booking.forms.messages import MessageTemplateForm
 from sessions_booking.forms.sessions import (
     SeriesEditForm,
     SeriesForm,
@@ -29,6 +31,7 @@ from sessions_booking.forms.venues_programmes import (
 __all__ = [
     "CONFIRM_OPEN_TO_EVERYONE",
     "HoursListField",
+    "MessageTemplateForm",
     "ProgrammeForm",
     "SeriesEditForm",
     "SeriesForm",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from sessions_booking import scheduling
+from sessions_booking import scheduling, wording
 from sessions_booking.forms.choices import active_staff
 from sessions_booking.forms.inputs import CRECHE_HELP, HoursListField
 from sessions_booking.models import Programme, Venue
@@ -43,6 +43,21 @@ class VenueForm(forms.ModelForm):
             },
             "address": {"required": _("Enter the venue's address.")},
         }
+
+    def clean_address(self):
+        """The address goes into discreet reminders word for word (sessions_booking.wording):
+        it must not say what the building is for."""
+        address = self.cleaned_data["address"]
+        words = wording.disallowed_words_in(address, language="en")
+        if words:
+            raise forms.ValidationError(
+                _(
+                    "Reminders quote the address, and a reminder must not say what the "
+                    "appointment is for. Leave out: %(words)s."
+                )
+                % {"words": ", ".join(f"“{word}”" for word in words)}
+            )
+        return address
 
     def clean(self):
         cleaned_data = super().clean()

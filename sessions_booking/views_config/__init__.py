@@ -8,10 +8,12 @@ form comes back with everything typed in it and the reasons at the top (status 4
 - ``access``: who may see these pages, and how a form page is drawn;
 - ``calendar_pages``: the week and month calendar;
 - ``venues_programmes``: the venue and programme lists and forms;
-- ``sessions``: adding, changing and cancelling sessions and weekly series.
+- ``sessions``: adding, changing and cancelling sessions and weekly series;
+- ``messages``: reminder wording, with a preview and the discretion check.
 """
 
 from sessions_booking.views_config.calendar_pages import calendar
+from sessions_booking.views_config.messages import message_template_edit, message_templates
 from sessions_booking.views_config.sessions import (
     series_create,
     series_edit,
@@ -29,6 +31,8 @@ from sessions_booking.views_config.venues_programmes import (
 
 __all__ = [
     "calendar",
+    "message_template_edit",
+    "message_templates",
     "programme_edit",
     "programmes",
     "series_create",

@@ -160,7 +160,8 @@ def test_a_reminder_is_not_sent_if_her_rules_no_longer_allow_it(request_by, keyw
     assert set(booking.reminders.values_list("status", flat=True)) == {ReminderStatus.NEEDS_CALL}
 
 
-def test_provider_errors_back_off_then_fail_visibly(request_by, keyworker, monkeypatch):
+def booked_and_safe_now(request_by, keyworker):
+    """A booking whose woman may be texted at any time, so "now" is safe."""
     booking = book_client(
         request=request_by,
         referral=sms_weekdays_10_to_16(keyworker),
@@ -169,6 +170,11 @@ def test_provider_errors_back_off_then_fail_visibly(request_by, keyworker, monke
     type(booking.referral).objects.filter(pk=booking.referral_id).update(
         safe_days=[], safe_from=None, safe_until=None
     )
+    return booking
+
+
+def test_provider_errors_back_off_then_fail_visibly(request_by, keyworker, monkeypatch):
+    booking = booked_and_safe_now(request_by, keyworker)
 
     class Broken:
         def send(self, message):
@@ -190,14 +196,7 @@ def test_provider_errors_back_off_then_fail_visibly(request_by, keyworker, monke
 
 
 def test_a_permanent_provider_refusal_fails_at_once(request_by, keyworker, monkeypatch):
-    booking = book_client(
-        request=request_by,
-        referral=sms_weekdays_10_to_16(keyworker),
-        session=session_at(next_tuesday_at_10()),
-    )
-    type(booking.referral).objects.filter(pk=booking.referral_id).update(
-        safe_days=[], safe_from=None, safe_until=None
-    )
+    booking = booked_and_safe_now(request_by, keyworker)
 
     class Refusing:
         def send(self, message):

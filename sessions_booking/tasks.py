@@ -2,10 +2,12 @@
 
 She is messaged only on a channel she marked safe, at a time she marked safe, and
 discreetly unless she allowed messages to name the service (DESIGN.md section 3, rule 3).
-Email only for now; SMS comes with the reminders. When she cannot be told safely, her
+The channel is chosen as for reminders (SMS, else email, whichever she marked safe) and the
+message goes through the same delivery backends. When she cannot be told safely, her
 keyworker is asked to tell her."""
 
 import logging
+import uuid
 
 from celery import shared_task
 from django.conf import settings
@@ -15,8 +17,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from referrals.messaging import MESSAGE_TASK_RETRY, email_her_if_safe
+from referrals.choices import Channel
+from referrals.messaging import MESSAGE_TASK_RETRY
+from referrals.safe_contact import SafeContactRules, automated_channel
+from sessions_booking.delivery import Message, TemporaryFailure, backend_for
 from sessions_booking.models import Booking
+
+# As for other messages to her, plus the delivery backends' temporary failures.
+NOTICE_RETRY = {
+    **MESSAGE_TASK_RETRY,
+    "autoretry_for": (*MESSAGE_TASK_RETRY["autoretry_for"], TemporaryFailure),
+}
 
 logger = logging.getLogger(__name__)
 
@@ -26,14 +37,38 @@ def describe(session) -> str:
     return f"{when}, {session.venue.address.replace(chr(10), ', ')}"
 
 
-def tell_keyworker(referral, *, told_her: bool, what: str) -> None:
+def message_her_if_safe(referral, *, subject: str, text: str) -> str | None:
+    """Text or email her now, if a channel she marked safe exists and now is a safe time;
+    discreet unless she allowed the service's name. Returns the channel used, or None."""
+    rules = SafeContactRules.for_referral(referral)
+    channel = automated_channel(rules=rules, phone=referral.phone, email=referral.email)
+    if channel is None or not rules.may_send_now(channel):
+        return None
+    if referral.may_name_service:
+        subject = f"{settings.SERVICE_NAME}: {subject}"
+    backend_for(channel).send(
+        Message(
+            channel=channel,
+            to=referral.phone if channel == Channel.SMS else referral.email,
+            subject=subject,
+            text=text,
+            reference=str(uuid.uuid4()),
+        )
+    )
+    return channel
+
+
+def tell_keyworker(referral, *, told_by: str | None, what: str) -> None:
     keyworker = referral.assigned_to
     if keyworker is None or not keyworker.is_active:
         return
     link = settings.SITE_URL + reverse("case_detail", args=[referral.pk])
     follow_up = (
-        _("She was told by email.")
-        if told_her
+        {
+            Channel.SMS: _("She was told by text message."),
+            Channel.EMAIL: _("She was told by email."),
+        }[told_by]
+        if told_by
         else _("She could not be messaged safely: please tell her within her safe times.")
     )
     send_mail(
@@ -54,14 +89,14 @@ def tell_both(booking_id: int, *, statuses, subject: str, text: str, what: str) 
     )
     if booking is None:
         return False
-    told = email_her_if_safe(
+    told_by = message_her_if_safe(
         booking.referral, subject=subject, text=text % {"session": describe(booking.session)}
     )
-    tell_keyworker(booking.referral, told_her=told, what=what)
-    return told
+    tell_keyworker(booking.referral, told_by=told_by, what=what)
+    return told_by is not None
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_promotion", **MESSAGE_TASK_RETRY)
+@shared_task(name="sessions_booking.tasks.tell_about_promotion", **NOTICE_RETRY)
 def tell_about_promotion(booking_id: int) -> bool:
     return tell_both(
         booking_id,
@@ -72,7 +107,7 @@ def tell_about_promotion(booking_id: int) -> bool:
     )
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_cancelled_session", **MESSAGE_TASK_RETRY)
+@shared_task(name="sessions_booking.tasks.tell_about_cancelled_session", **NOTICE_RETRY)
 def tell_about_cancelled_session(booking_id: int) -> bool:
     return tell_both(
         booking_id,
@@ -83,7 +118,7 @@ def tell_about_cancelled_session(booking_id: int) -> bool:
     )
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_changed_session", **MESSAGE_TASK_RETRY)
+@shared_task(name="sessions_booking.tasks.tell_about_changed_session", **NOTICE_RETRY)
 def tell_about_changed_session(booking_id: int) -> bool:
     return tell_both(
         booking_id,

@@ -187,7 +187,7 @@ def test_a_woman_without_a_safe_channel_is_not_messaged_but_her_keyworker_is(
 
     session = GroupSessionFactory(capacity=1, creche_places=0)
     leaving = book(request_by, session)
-    book(request_by, session, woman(keyworker, email="no@example.org", safe_channels=["sms"]))
+    book(request_by, session, woman(keyworker, email="no@example.org", safe_channels=["call"]))
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -196,6 +196,31 @@ def test_a_woman_without_a_safe_channel_is_not_messaged_but_her_keyworker_is(
         app.conf.task_always_eager = False
     assert [m.to for m in mail.outbox] == [[keyworker.email]]
     assert "could not be messaged safely" in mail.outbox[0].body
+
+
+def test_a_woman_who_allows_only_texts_is_texted_discreetly(
+    request_by, keyworker, django_capture_on_commit_callbacks, caplog
+):
+    from config.celery import app
+
+    session = GroupSessionFactory(capacity=1, creche_places=0)
+    leaving = book(request_by, session)
+    texted = woman(keyworker, safe_channels=["sms"], phone="+447911123499", safe_days=[],
+                   safe_from=None, safe_until=None, may_name_service=False)  # fmt: skip
+    book(request_by, session, texted)
+    app.conf.task_always_eager = True
+    try:
+        with (
+            caplog.at_level("INFO", logger="haven.messages"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            cancel_booking(request=request_by, booking=leaving)
+    finally:
+        app.conf.task_always_eager = False
+    (text,) = [r.getMessage() for r in caplog.records if "+447911123499" in r.getMessage()]
+    assert "A place has come up for you" in text
+    assert "Haven" not in text
+    assert "She was told by text message." in mail.outbox[0].body
 
 
 def test_cancelling_a_session_cancels_every_booking(request_by, django_capture_on_commit_callbacks):

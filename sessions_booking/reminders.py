@@ -27,6 +27,7 @@ from sessions_booking.delivery import (
     DeliveryError,
     Message,
     TemporaryFailure,
+    UnknownOutcome,
     backend_for,
 )
 from sessions_booking.links import issue_link
@@ -213,6 +214,13 @@ def recover_stuck_reminders(*, now=None, limit=100) -> dict[str, int]:
             except TemporaryFailure as error:
                 logger.warning("reminder %s: lookup failed, will retry: %s", reminder.pk, error)
                 continue
+            except DeliveryError as error:  # the provider refused the lookup itself
+                counts["unknown"] += 1
+                _set(reminder.pk, ReminderStatus.FAILED, last_error=str(error)[:300])
+                continue
+            except Exception:  # one bad row must never stop every other reminder
+                logger.exception("reminder %s: lookup crashed; left for later", reminder.pk)
+                continue
             if provider_id:
                 counts["sent"] += 1
                 _set(
@@ -233,20 +241,47 @@ def recover_stuck_reminders(*, now=None, limit=100) -> dict[str, int]:
 def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
     """What Celery beat runs every minute: recover stuck reminders, then claim and send
     due ones in batches until none are left or the time budget is spent (well inside the
-    task's time limit). Returns how many were sent."""
-    recover_stuck_reminders()
+    task's time limit; claimed reminders not reached in time are put back). Returns how
+    many were sent."""
+    try:
+        recover_stuck_reminders()
+    except Exception:  # recovery trouble must not stop today's reminders going out
+        logger.exception("recovering stuck reminders failed")
     deadline = time.monotonic() + budget_seconds
     sent = 0
     while time.monotonic() < deadline:
         claimed = claim_due_reminders(limit=batch)
         if not claimed:
             break
-        for reminder_id in claimed:
-            try:
-                sent += deliver(reminder_id)
-            except DeliveryError as error:
-                record_failure(reminder_id, error)
+        for position, reminder_id in enumerate(claimed):
+            if time.monotonic() >= deadline:
+                release(claimed[position:])
+                break
+            sent += deliver_one(reminder_id)
     return sent
+
+
+def deliver_one(reminder_id: int) -> bool:
+    """``deliver``, with failures recorded. When the outcome is unknown (the provider may
+    have taken the message but its answer never came, or something broke after sending),
+    the reminder stays "sending" so recovery looks it up by its reference: never sent
+    blindly again."""
+    try:
+        return deliver(reminder_id)
+    except UnknownOutcome as error:
+        logger.warning("reminder %s: outcome unknown, left for recovery: %s", reminder_id, error)
+    except DeliveryError as error:
+        record_failure(reminder_id, error)
+    except Exception:
+        logger.exception("reminder %s: sending crashed; left for recovery", reminder_id)
+    return False
+
+
+def release(reminder_ids) -> None:
+    """Put claimed reminders that were never tried back in the queue."""
+    Reminder.objects.filter(pk__in=list(reminder_ids), status=ReminderStatus.SENDING).update(
+        status=ReminderStatus.SCHEDULED
+    )
 
 
 class ResendRefused(Exception):

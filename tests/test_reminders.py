@@ -294,3 +294,28 @@ def test_two_reminders_moved_to_the_same_moment_become_one(request_by, keyworker
         booking_cutoff_hours=1,
     )  # fmt: skip
     assert set(booking.reminders.values_list("status", flat=True)) == {ReminderStatus.SCHEDULED}
+
+
+def test_reminders_claimed_but_not_reached_in_the_time_budget_go_back_in_the_queue(
+    request_by, keyworker, monkeypatch
+):
+    import time as clock
+
+    from sessions_booking.reminders import sweep
+
+    bookings = [booked_and_safe_now(request_by, keyworker) for _ in range(3)]
+    for booking in bookings:
+        make_due(booking)
+
+    class Slow:
+        def send(self, message):
+            clock.sleep(0.05)
+            return "slow-1"
+
+    monkeypatch.setattr("sessions_booking.reminders.backend_for", lambda channel: Slow())
+    sent = sweep(budget_seconds=0.12, batch=10)
+    statuses = list(Reminder.objects.values_list("status", flat=True))
+    assert 1 <= sent < 6
+    assert statuses.count(ReminderStatus.SENT) == sent
+    assert statuses.count(ReminderStatus.SCHEDULED) == 6 - sent
+    assert ReminderStatus.SENDING not in statuses

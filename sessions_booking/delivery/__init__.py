@@ -9,9 +9,10 @@ A backend has two methods:
   with that reference (its id) or not (None). A backend that cannot tell raises
   ``CannotTell``; a reminder whose sender died mid-send is then never re-sent blindly.
 
-Errors: ``TemporaryFailure`` (rate limits, provider outages, timeouts: try again later)
-and ``PermanentFailure`` (the provider refused the message itself: trying again cannot
-help). Backends are chosen by settings.MESSAGES_SMS_BACKEND and MESSAGES_EMAIL_BACKEND.
+Errors: ``TemporaryFailure`` (rate limits, provider outages: try again later),
+``PermanentFailure`` (the provider refused the message itself: trying again cannot help)
+and ``UnknownOutcome`` (no answer came: it may have been taken, so look it up first).
+Backends are chosen by settings.MESSAGES_SMS_BACKEND and MESSAGES_EMAIL_BACKEND.
 """
 
 from dataclasses import dataclass
@@ -46,6 +47,11 @@ class TemporaryFailure(DeliveryError):
 
 class PermanentFailure(DeliveryError):
     """The provider refused this message; trying again will not help."""
+
+
+class UnknownOutcome(DeliveryError):
+    """The provider may or may not have taken the message (its answer never came). It must
+    be looked up by reference before anything is sent again."""
 
 
 class CannotTell(Exception):

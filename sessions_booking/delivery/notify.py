@@ -5,20 +5,32 @@ Notify holds one template per channel whose content is just ``((body))`` (and su
 saved. Our idempotency reference is sent as Notify's ``reference`` and is how a message
 is found again (``GET /v2/notifications?reference=``)."""
 
+import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from notifications_python_client.errors import APIError
+from notifications_python_client.errors import APIError, InvalidResponse
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from sessions_booking.delivery import Message, PermanentFailure, TemporaryFailure
+from sessions_booking.delivery import (
+    Message,
+    PermanentFailure,
+    TemporaryFailure,
+    UnknownOutcome,
+)
 
 
-def _failure(error: APIError):
-    """429 (rate or daily limit) and 5xx (including network errors, which the client
-    reports as 503) are temporary; any other 4xx means this message will never go."""
+def _failure(error: APIError, *, sending: bool):
+    """429 (rate or daily limit) and 5xx answers are temporary; any other 4xx means this
+    message will never go. No answer at all (a timeout, a dropped connection: the client
+    reports those as 503 without a response) or an unreadable 2xx leaves a send's outcome
+    unknown, unless the connection was never made."""
     status = error.status_code
     text = f"Notify {status}: {error.message}"[:300]
-    if status == 429 or status >= 500:
+    never_connected = isinstance(error.__cause__, requests.exceptions.ConnectTimeout)
+    no_answer = error.response is None or isinstance(error, InvalidResponse)
+    if sending and no_answer and not never_connected:
+        return UnknownOutcome(text)
+    if status == 429 or status >= 500 or error.response is None:
         return TemporaryFailure(text)
     return PermanentFailure(text)
 
@@ -54,13 +66,13 @@ class NotifyBackend:
                     email_reply_to_id=settings.NOTIFY_EMAIL_REPLY_TO_ID or None,
                 )
         except APIError as error:
-            raise _failure(error) from error
+            raise _failure(error, sending=True) from error
         return response["id"]
 
     def lookup(self, reference: str) -> str | None:
         try:
             found = self.client.get_all_notifications(reference=reference)
         except APIError as error:
-            raise _failure(error) from error
+            raise _failure(error, sending=False) from error
         notifications = found.get("notifications") or []
         return notifications[0]["id"] if notifications else None

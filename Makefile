@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WITH_SERVICES := $(BIN)/python -m config.devservices --
 BOOTSTRAP_VERSION ?= 5.3.9
 
-.PHONY: run test lint format chromium clean vendor-bootstrap lock
+.PHONY: run test bench lint format chromium clean vendor-bootstrap lock
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP) chromium
 	$(BIN)/ruff format --check .
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)'
+
+## bench: benchmarks on a PostgreSQL database and Redis database of their own (bench/README.md)
+bench: $(STAMP)
+	$(WITH_SERVICES) $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # The browser tests use the system's Chromium; install it (as root, Debian/Ubuntu) if missing.
 chromium:

@@ -15,6 +15,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from sessions_booking.delivery import (
 )
 from sessions_booking.links import issue_link
 from sessions_booking.models import Booking, BookingStatus, Reminder, ReminderStatus
-from sessions_booking.wording import render, values_for, wording_for
+from sessions_booking.wording import render, saved_wordings, values_for, wording_for
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +90,13 @@ def cancel_reminders(booking_ids) -> int:
     )
 
 
-def message_for(reminder: Reminder, *, link: str) -> Message:
+def message_for(reminder: Reminder, *, link: str, saved=None) -> Message:
     """Her reminder in her language, discreet unless she allowed the service's name."""
     referral = reminder.booking.referral
     chosen = wording_for(
-        language=referral.preferred_language, may_name_service=referral.may_name_service
+        language=referral.preferred_language,
+        may_name_service=referral.may_name_service,
+        saved=saved,
     )
     values = values_for(reminder.booking.session, link=link, language=chosen.language)
     subject, text = render(chosen, values)
@@ -126,13 +129,27 @@ def _set(reminder_id: int, status: ReminderStatus, **fields) -> None:
     Reminder.objects.filter(pk=reminder_id).update(status=status, **fields)
 
 
-def deliver(reminder_id: int) -> bool:
+# What sending a reminder reads, and nothing more: no other field of her case is even
+# fetched (or decrypted).
+DELIVERY_FIELDS = [
+    "channel", "attempts", "idempotency_key", "booking__status", "booking__session__starts_at",
+    "booking__session__venue__address", "booking__session__programme__name",
+    "booking__referral__phone", "booking__referral__email",
+    "booking__referral__preferred_language", "booking__referral__may_name_service",
+    "booking__referral__safe_channels", "booking__referral__safe_days",
+    "booking__referral__safe_from", "booking__referral__safe_until",
+]  # fmt: skip
+
+
+def deliver(reminder_id: int, *, saved=None) -> bool:
     """Send one claimed (``sending``) reminder. Her rules are checked again first: they
-    may have changed since it was scheduled. Raises the backend's DeliveryError."""
+    may have changed since it was scheduled. Raises the backend's DeliveryError.
+    ``saved``: the admin-edited wordings (``wording.saved_wordings``), if already read."""
     reminder = (
         Reminder.objects.select_related(
             "booking__referral", "booking__session__venue", "booking__session__programme"
         )
+        .only(*DELIVERY_FIELDS)
         .filter(pk=reminder_id, status=ReminderStatus.SENDING)
         .first()
     )
@@ -149,7 +166,7 @@ def deliver(reminder_id: int) -> bool:
             last_error=_("Not a safe time or channel to message her any more."),
         )
         return False
-    message = message_for(reminder, link=issue_link(booking, now=now))
+    message = message_for(reminder, link=issue_link(booking, now=now), saved=saved)
     provider_id = backend_for(reminder.channel).send(message)
     _set(
         reminder.pk,
@@ -253,21 +270,33 @@ def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
         claimed = claim_due_reminders(limit=batch)
         if not claimed:
             break
+        if len(claimed) == batch:
+            call_for_help()
+        saved = saved_wordings()
         for position, reminder_id in enumerate(claimed):
             if time.monotonic() >= deadline:
                 release(claimed[position:])
                 break
-            sent += deliver_one(reminder_id)
+            sent += deliver_one(reminder_id, saved=saved)
     return sent
 
 
-def deliver_one(reminder_id: int) -> bool:
+def call_for_help() -> None:
+    """A full batch means a backlog: start one more sweep on another worker process, at
+    most once a minute (skip_locked keeps the two apart)."""
+    from sessions_booking.tasks import send_due_reminders
+
+    if cache.add("reminders:extra-sweep", 1, timeout=60):
+        transaction.on_commit(send_due_reminders.delay)
+
+
+def deliver_one(reminder_id: int, *, saved=None) -> bool:
     """``deliver``, with failures recorded. When the outcome is unknown (the provider may
     have taken the message but its answer never came, or something broke after sending),
     the reminder stays "sending" so recovery looks it up by its reference: never sent
     blindly again."""
     try:
-        return deliver(reminder_id)
+        return deliver(reminder_id, saved=saved)
     except UnknownOutcome as error:
         logger.warning("reminder %s: outcome unknown, left for recovery: %s", reminder_id, error)
     except DeliveryError as error:

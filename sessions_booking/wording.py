@@ -119,15 +119,20 @@ def problems(*, subject: str, text: str, language: str, names_service: bool) -> 
     return found
 
 
-def wording_for(*, language: str, may_name_service: bool) -> Wording:
-    """Her language if there is a template in it, else English; the named wording only if
-    she allowed it and one exists in that language."""
+def saved_wordings() -> dict[tuple[str, bool], tuple[str, str]]:
+    """Every admin-edited wording (a handful of rows): read once per sweep batch."""
     from sessions_booking.models import MessageTemplate
 
-    saved = {
+    return {
         (t.language, t.names_service): (t.subject, t.text)
-        for t in MessageTemplate.objects.filter(language__in={language, "en"})
+        for t in MessageTemplate.objects.only("language", "names_service", "subject", "text")
     }
+
+
+def wording_for(*, language: str, may_name_service: bool, saved=None) -> Wording:
+    """Her language if there is a template in it, else English; the named wording only if
+    she allowed it and one exists in that language. ``saved``: from ``saved_wordings``."""
+    saved = saved_wordings() if saved is None else saved
     for key in [(language, True), (language, False), ("en", True), ("en", False)]:
         if key[1] and not may_name_service:
             continue

@@ -319,3 +319,20 @@ def test_reminders_claimed_but_not_reached_in_the_time_budget_go_back_in_the_que
     assert statuses.count(ReminderStatus.SENT) == sent
     assert statuses.count(ReminderStatus.SCHEDULED) == 6 - sent
     assert ReminderStatus.SENDING not in statuses
+
+
+def test_a_backlog_starts_one_more_sweep_at_most_once_a_minute(
+    request_by, keyworker, django_capture_on_commit_callbacks
+):
+    from sessions_booking.reminders import sweep
+
+    for _ in range(3):
+        make_due(booked_and_safe_now(request_by, keyworker))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert sweep(batch=2) == 6  # three full batches of two
+    assert len(callbacks) == 1
+    for _ in range(2):
+        make_due(booked_and_safe_now(request_by, keyworker))
+    with django_capture_on_commit_callbacks() as callbacks:
+        sweep(batch=2)
+    assert callbacks == []  # within the minute: no more helpers

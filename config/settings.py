@@ -25,7 +25,7 @@ if HAVEN_ENV not in {"development", "production"}:
 IS_PRODUCTION = HAVEN_ENV == "production"
 
 # A value anyone can read in this file: fine on a laptop, refused in production below.
-DEVELOPMENT_SECRET_KEY = "development-only-not-secret-haven"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret-haven"  # noqa: S105 - refused in production  # nosec B105
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 # Old secret keys, kept while encrypted fields and signed values made with them are re-saved.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
@@ -123,14 +123,22 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# django-redis, so that Redis being down makes the cache miss (logged) instead of failing
+# the request: the public form must keep taking referrals (README, "Operations").
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "haven",
         "TIMEOUT": 300,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Server-side sessions in PostgreSQL: a multi-step form keeps its answers here, never in the
 # browser. Expired rows are swept by accounts.tasks.clear_expired_sessions.
@@ -281,6 +289,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # django-ratelimit keeps its counters in the default (Redis) cache. Behind a load balancer,
 # set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR so the client's address is used.
 RATELIMIT_USE_CACHE = "default"
+# With Redis down the counters cannot be read: let people through rather than refuse a
+# woman's referral (staff sign-in still needs password and MFA).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 REFERRAL_SUBMIT_RATE = env.str("REFERRAL_SUBMIT_RATE", default="10/h")
 # A person needs longer than this to read and fill in the form; faster is asked to confirm.
@@ -325,11 +336,24 @@ CELERY_TASK_TIME_LIMIT = 90
 # Longer than any task may run, so a late-acked task is not handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task gives up quickly when Redis is down (the caller carries
+# on; a sweep picks the work up later) instead of hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {
         "task": "sessions_booking.tasks.send_due_reminders",
         "schedule": 60,
+    },
+    "notify-unnotified-referrals": {
+        "task": "referrals.tasks.notify_unnotified_referrals",
+        "schedule": 120,
     },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",

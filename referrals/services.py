@@ -66,12 +66,16 @@ def create_referral(
         referral.reference = reference
     save_with_unique_reference(referral)
     if not notify:
+        Referral.objects.filter(pk=referral.pk).update(team_notified_at=timezone.now())
         return referral
 
     from referrals.tasks import notify_team_of_new_referral, send_referral_confirmation
 
-    transaction.on_commit(lambda: notify_team_of_new_referral.delay(referral.pk))
-    transaction.on_commit(lambda: send_referral_confirmation.delay(referral.pk))
+    # robust: with Redis (the queue) down she still gets her confirmation page; her team is
+    # told by the notify_unnotified_referrals sweep instead. Her own confirmation email is
+    # not sent late: she saw her code on screen.
+    transaction.on_commit(lambda: notify_team_of_new_referral.delay(referral.pk), robust=True)
+    transaction.on_commit(lambda: send_referral_confirmation.delay(referral.pk), robust=True)
     logger.info("referral %s created for team %s", referral.pk, team.pk)
     return referral
 

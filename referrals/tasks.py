@@ -1,11 +1,14 @@
 """Messages about referrals, sent by Celery after the referral has been committed."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,37 +20,65 @@ from referrals.reference import format_reference_code
 logger = logging.getLogger(__name__)
 
 
+def notify_team(referral_id: int) -> int:
+    """Email the referral's team that something is waiting (no personal details: only a
+    link), once. The row is locked while the mail goes, so the task and the sweep never
+    both send; a failed send rolls back and is tried again. Returns how many were told."""
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("team")
+            .only("pk", "team", "team_notified_at")
+            .filter(pk=referral_id, team_notified_at__isnull=True)
+            .first()
+        )
+        if referral is None:
+            return 0  # told already, or being told right now
+        recipients = list(
+            User.objects.filter(
+                team=referral.team,
+                is_active=True,
+                groups__name__in=[Role.KEYWORKER.group_name, Role.TEAM_LEAD.group_name],
+            )
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        if recipients:
+            link = settings.SITE_URL + reverse("staff_home")
+            send_mail(
+                subject=_("New referral waiting"),
+                message=_(
+                    "A new referral is waiting in your team's queue.\n\n"
+                    "Sign in to see it: %(link)s\n"
+                )
+                % {"link": link},
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+        else:
+            logger.warning(
+                "referral %s: team %s has no active staff to notify", referral.pk, referral.team_id
+            )
+        referral.team_notified_at = timezone.now()
+        referral.save(update_fields=["team_notified_at"])
+    return len(recipients)
+
+
 @shared_task(name="referrals.tasks.notify_team_of_new_referral", **MESSAGE_TASK_RETRY)
 def notify_team_of_new_referral(referral_id: int) -> int:
-    """Email the referral's team that something is waiting. No personal details: only a link."""
-    referral = Referral.objects.select_related("team").filter(pk=referral_id).first()
-    if referral is None:
-        return 0
-    recipients = list(
-        User.objects.filter(
-            team=referral.team,
-            is_active=True,
-            groups__name__in=[Role.KEYWORKER.group_name, Role.TEAM_LEAD.group_name],
-        )
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    if not recipients:
-        logger.warning(
-            "referral %s: team %s has no active staff to notify", referral.pk, referral.team_id
-        )
-        return 0
-    link = settings.SITE_URL + reverse("staff_home")
-    send_mail(
-        subject=_("New referral waiting"),
-        message=_(
-            "A new referral is waiting in your team's queue.\n\nSign in to see it: %(link)s\n"
-        )
-        % {"link": link},
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
-    return len(recipients)
+    return notify_team(referral_id)
+
+
+UNNOTIFIED_AFTER = timedelta(minutes=2)
+
+
+@shared_task(name="referrals.tasks.notify_unnotified_referrals")
+def notify_unnotified_referrals() -> int:
+    """Beat, every two minutes: referrals whose team was never told, because Redis (the
+    queue) was down when she sent it or the task was lost. Nothing she submits is lost."""
+    cutoff = timezone.now() - UNNOTIFIED_AFTER
+    waiting = Referral.objects.filter(team_notified_at__isnull=True, created_at__lt=cutoff)
+    return sum(notify_team(pk) for pk in waiting.values_list("pk", flat=True)[:200])
 
 
 @shared_task(name="referrals.tasks.send_referral_confirmation", **MESSAGE_TASK_RETRY)

@@ -64,6 +64,8 @@ class Referral(models.Model):
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    # When her team was emailed that she is waiting (referrals.tasks.notify_team).
+    team_notified_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     # --- Routing and workflow ---

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WITH_SERVICES := $(BIN)/python -m config.devservices --
 BOOTSTRAP_VERSION ?= 5.3.9
 
-.PHONY: run test bench lint format chromium clean vendor-bootstrap lock
+.PHONY: run test audit bench lint format chromium clean vendor-bootstrap lock
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,14 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r config accounts referrals sessions_booking bench
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)'
+
+## audit: known vulnerabilities in the pinned dependencies (pip-audit; needs the network)
+audit: $(STAMP)
+	$(BIN)/pip-audit --strict --progress-spinner off --no-deps --disable-pip \
+		-r requirements/constraints.txt
 
 ## bench: benchmarks on a PostgreSQL database and Redis database of their own (bench/README.md)
 bench: $(STAMP)

@@ -6,10 +6,10 @@ from allauth.mfa.totp.internal.auth import TOTP
 from accounts.roles import Role
 from accounts.services import upsert_staff_user, upsert_team
 
-DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose; refused in production
+DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose; refused in production  # nosec B105
 # Every demo account's authenticator secret (base32). Add it to an authenticator app, or run
 # `python manage.py demo_totp` for the current code.
-DEMO_TOTP_SECRET = "HAVENDEMOHAVENDEMOHAVENDEMOSTAFF"  # noqa: S105 - demo only
+DEMO_TOTP_SECRET = "HAVENDEMOHAVENDEMOHAVENDEMOSTAFF"  # noqa: S105 - demo only  # nosec B105
 
 TEAMS = {
     "Birmingham and Solihull": {

@@ -2,7 +2,7 @@
 output in a log file, their peak memory read, stopped by their own process id."""
 
 import signal
-import subprocess
+import subprocess  # only to start our own command lines (below)  # nosec B404
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +19,7 @@ def running(
     """``command`` running, stdout and stderr to ``log_path``; stopped on the way out."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own command line
+        process = subprocess.Popen(  # noqa: S603 - our own command line  # nosec B603
             command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
     try:

@@ -10,7 +10,7 @@ feature used in production works the same here. Used by ``make run`` and ``make 
 import os
 import signal
 import socket
-import subprocess
+import subprocess  # only to run the developer's own command (below)  # nosec B404
 import sys
 from pathlib import Path
 
@@ -24,7 +24,7 @@ def start_embedded_postgres():
     pgdata = DATA_DIR / "postgres"
     # pgserver stops the server when the last process that asked for it exits.
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
-    query = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # noqa: S608 constant
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # noqa: S608 constant  # nosec B608
     found = server.psql(query)
     if "(1 row)" not in found:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
@@ -62,7 +62,7 @@ def run_with_services(command: list[str]) -> int:
         stop_callbacks.append(stop)
         print(f"embedded Redis: {env['REDIS_URL']}", file=sys.stderr)
 
-    child = subprocess.Popen(command, env=env)  # noqa: S603 - the developer's own command
+    child = subprocess.Popen(command, env=env)  # noqa: S603 - the developer's own command  # nosec B603
     # Ctrl-C reaches the child through the terminal's process group; we wait for it to finish
     # and then stop the servers. SIGTERM is passed on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

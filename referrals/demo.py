@@ -52,7 +52,7 @@ REFERRER = {
 
 def demo_reference(index: int) -> str:
     # Fixed codes, so seeding twice finds the same referrals instead of adding more.
-    chooser = random.Random(f"haven-demo-{index}")  # noqa: S311 - not a secret
+    chooser = random.Random(f"haven-demo-{index}")  # noqa: S311 - not a secret  # nosec B311
     return "".join(chooser.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 

@@ -38,7 +38,10 @@ def booking_form_initial(referral):
 
 def render_booking_page(request, referral, form=None, status=200):
     programmes = Programme.objects.filter(is_active=True).order_by("name")
-    programme = programmes.filter(pk=request.GET.get("programme") or 0).first()
+    chosen = request.GET.get("programme", "")
+    programme = (
+        programmes.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
+    )
     sessions = list(upcoming_sessions(programme=programme)[:40]) if programme else []
     form = form or BookSessionForm(sessions=sessions, initial=booking_form_initial(referral))
     return render(

@@ -67,6 +67,14 @@ class ReferralWizard(NamedUrlSessionWizardView):
             return redirect(self.get_step_url(self.steps.last))
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        # formtools trusts the hidden current_step field; a value naming no step of this
+        # form (tampered with, or from an old page) shows her current step again, answers kept.
+        posted_step = request.POST.get(f"{self.prefix}-current_step")
+        if posted_step and posted_step not in self.get_form_list():
+            return redirect(self.get_step_url(self.steps.current))
+        return super().post(request, *args, **kwargs)
+
     def render_goto_step(self, goto_step, **kwargs):
         form = self.get_form(data=self.request.POST, files=self.request.FILES)
         self.storage.set_step_data(self.steps.current, self.process_step(form))

@@ -36,6 +36,7 @@ audit: $(STAMP)
 
 ## bench: benchmarks on a PostgreSQL database and Redis database of their own (bench/README.md)
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[bench]'
 	$(WITH_SERVICES) $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # The browser tests use the system's Chromium; install it (as root, Debian/Ubuntu) if missing.
@@ -67,7 +68,7 @@ vendor-bootstrap:
 lock:
 	rm -rf /tmp/haven-lock && $(PYTHON) -m venv /tmp/haven-lock
 	/tmp/haven-lock/bin/pip install --quiet --upgrade pip
-	/tmp/haven-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/haven-lock/bin/pip install --quiet -e '.[dev,bench]'
 	/tmp/haven-lock/bin/pip freeze --exclude-editable | grep -v '^-e ' > requirements/constraints.txt
 
 clean:

@@ -3,13 +3,16 @@
 Next to the ones given by DATABASE_URL and REDIS_URL (or config/settings.py's defaults):
 database ``<name>_bench`` on the same server, dropped and created afresh and migrated for
 every run, and Redis database number BENCH_REDIS_DB (default 15), emptied before and after.
-Development data is never read or written.
+Development data is never read or written. Each run has a secret key and an encryption salt
+of its own (random), so the benchmarks' web server can run with production settings, which
+refuse the development ones, and read what the benchmarks stored.
 """
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import psycopg
@@ -28,6 +31,8 @@ class Services:
     given_database_url: str
     database_url: str
     redis_url: str
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(64), repr=False)
+    field_encryption_salt: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     @property
     def database_name(self) -> str:
@@ -36,13 +41,16 @@ class Services:
     @property
     def env(self) -> dict[str, str]:
         """What settings read, pointed at the benchmarks' own databases. Celery's broker and
-        result backend are set too, in case the caller's environment names others."""
+        result backend are set too, in case the caller's environment names others; and the
+        run's own secret key and field encryption salt."""
         return {
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "CELERY_BROKER_URL": self.redis_url,
             "CELERY_RESULT_BACKEND": self.redis_url,
+            "SECRET_KEY": self.secret_key,
+            "FIELD_ENCRYPTION_SALTS": self.field_encryption_salt,
         }
 
 
@@ -106,6 +114,20 @@ def setup_django() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def fresh_databases(services: Services) -> None:
+    """Start the next benchmark from nothing: the database dropped, created and migrated
+    again, and the Redis database emptied (Django stays set up, pointed at them)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connections
+
+    connections.close_all()
+    create_database(services)
+    flush_redis(services)
+    call_command("migrate", verbosity=0, interactive=False)
+    ContentType.objects.clear_cache()  # ids from the database just dropped
 
 
 @contextmanager

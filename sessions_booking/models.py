@@ -239,7 +239,15 @@ class Reminder(models.Model):
                 fields=["booking", "offset_hours"], name="reminder_one_per_booking_offset"
             ),
         ]
-        indexes = [models.Index(fields=["status", "send_at"], name="reminder_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "send_at"], name="reminder_due_idx"),
+            # The keyworker's "reminder calls to make": a few rows among many sent ones.
+            models.Index(
+                fields=["booking"],
+                condition=Q(status__in=["needs_call", "failed"]),
+                name="reminder_calls_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.booking_id} -{self.offset_hours}h {self.status}"

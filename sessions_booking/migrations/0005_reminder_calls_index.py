@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sessions_booking', '0004_reminder_links_and_wording'),
+        ("sessions_booking", "0004_reminder_links_and_wording"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='reminder',
-            index=models.Index(condition=models.Q(('status__in', ['needs_call', 'failed'])), fields=['booking'], name='reminder_calls_idx'),
+            model_name="reminder",
+            index=models.Index(
+                condition=models.Q(("status__in", ["needs_call", "failed"])),
+                fields=["booking"],
+                name="reminder_calls_idx",
+            ),
         ),
     ]

@@ -70,7 +70,12 @@ def book_sessions(request, pk):
 @login_required
 def book(request, pk):
     referral = workable_case(request.user, pk)
-    sessions = list(upcoming_sessions())
+    # Only the chosen session is read: computing every upcoming session's fill here made
+    # each booking wait longer for the session's lock under contention (make bench).
+    chosen = request.POST.get("session", "")
+    sessions = (
+        list(upcoming_sessions().filter(pk=chosen)) if chosen.isascii() and chosen.isdigit() else []
+    )
     form = BookSessionForm(request.POST, sessions=sessions)
     if form.is_valid():
         session = next(s for s in sessions if s.pk == form.cleaned_data["session"])

@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.test import RequestFactory
 
 from accounts.roles import Role
 from tests.factories import UserFactory, enable_mfa
@@ -43,3 +44,11 @@ def sign_in(client):
 @pytest.fixture
 def keyworker(db):
     return UserFactory(roles={Role.KEYWORKER})
+
+
+@pytest.fixture
+def request_by(keyworker):
+    """A request made by ``keyworker``, for calling services directly."""
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+    request.user = keyworker
+    return request

@@ -10,7 +10,6 @@ from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.roles import Role
 from referrals.choices import AuditAction
 from referrals.models import AuditEvent, Referral
 from sessions_booking.booking import (
@@ -25,25 +24,11 @@ from sessions_booking.models import Booking, BookingStatus, SessionSeries
 from tests.factories import (
     GroupSessionFactory,
     ReferralFactory,
-    TeamFactory,
-    UserFactory,
     VenueFactory,
 )
 
 pytestmark = pytest.mark.django_db
 CONFIRMED, WAITLISTED = BookingStatus.CONFIRMED, BookingStatus.WAITLISTED
-
-
-@pytest.fixture
-def keyworker():
-    return UserFactory(team=TeamFactory(name="North"), roles={Role.KEYWORKER})
-
-
-@pytest.fixture
-def request_by(keyworker):
-    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
-    request.user = keyworker
-    return request
 
 
 def woman(keyworker, **kwargs):

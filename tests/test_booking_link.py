@@ -6,31 +6,17 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.roles import Role
 from referrals.choices import AuditAction
 from referrals.models import AuditEvent
 from sessions_booking.booking import book_client
 from sessions_booking.links import issue_link
 from sessions_booking.models import BookingLink, BookingStatus, ReminderStatus
 from sessions_booking.tasks import send_due_reminders
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
+from tests.factories import GroupSessionFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def keyworker():
-    return UserFactory(team=TeamFactory(name="North"), roles={Role.KEYWORKER})
-
-
-@pytest.fixture
-def request_by(keyworker):
-    request = RequestFactory().post("/")
-    request.user = keyworker
-    return request
 
 
 def woman(keyworker, **kwargs):

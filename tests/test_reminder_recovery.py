@@ -33,11 +33,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def keyworker():
-    return UserFactory(team=TeamFactory(name="North"), roles={Role.KEYWORKER})
-
-
-@pytest.fixture
 def booking(keyworker):
     request = RequestFactory().post("/")
     request.user = keyworker

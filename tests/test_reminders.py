@@ -10,28 +10,15 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.roles import Role
 from sessions_booking.booking import book_client, cancel_booking
 from sessions_booking.delivery import PermanentFailure, TemporaryFailure
 from sessions_booking.models import Reminder, ReminderStatus
 from sessions_booking.reminders import claim_due_reminders, deliver
 from sessions_booking.tasks import send_due_reminders
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
+from tests.factories import GroupSessionFactory, ReferralFactory
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def keyworker():
-    return UserFactory(team=TeamFactory(name="North"), roles={Role.KEYWORKER})
-
-
-@pytest.fixture
-def request_by(keyworker):
-    request = RequestFactory().post("/")
-    request.user = keyworker
-    return request
 
 
 def next_tuesday_at_10():

@@ -25,6 +25,14 @@ ROLE_PERMISSIONS = {
         "manage_team_cases",
         "reopen_referral",
         "view_team_audit",
+        "view_team_reports",
+        "export_team_caseload",
     },
-    Role.SERVICE_ADMIN: {"configure_service", "invite_staff", "view_all_audit"},
+    Role.SERVICE_ADMIN: {
+        "configure_service",
+        "invite_staff",
+        "view_all_audit",
+        "view_service_reports",
+        "manage_data_protection",
+    },
 }

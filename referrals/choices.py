@@ -155,3 +155,16 @@ class AuditAction(models.TextChoices):
     SHE_CANCELLED = "she_cancelled", _("She cancelled by her reminder link")
     INVITED_STAFF = "invited_staff", _("Invited a member of staff")
     DEACTIVATED_STAFF = "deactivated_staff", _("Deactivated a member of staff")
+    VIEWED_DASHBOARD = "viewed_dashboard", _("Viewed the dashboard")
+    EXPORTED_REPORT = "exported_report", _("Exported a report")
+    EXPORTED_CASELOAD = "exported_caseload", _("Exported the team's caseload")
+    SUBJECT_ACCESS = "subject_access", _("Produced a subject access export")
+    ERASED = "erased", _("Erased her personal data on request")
+    ANONYMISED = "anonymised", _("Anonymised a case (retention)")
+    RETENTION_RUN = "retention_run", _("Ran the retention rules")
+
+
+class AnonymisedBecause(models.TextChoices):
+    CLOSED_CASE = "closed_case", _("Retention period after closure ended")
+    NEVER_CONTACTED = "never_contacted", _("Self-referral never contacted")
+    ERASURE_REQUEST = "erasure_request", _("She asked for her data to be erased")

@@ -21,8 +21,9 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     closed_reason = models.CharField(max_length=30, choices=ClosedReason.choices, blank=True)
+    # Empty when the service itself closed the case (retention: never contacted).
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -8,6 +8,7 @@ from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 from referrals.choices import (
     AbuseExperience,
     AgeRange,
+    AnonymisedBecause,
     Channel,
     ClosedReason,
     GroupInterest,
@@ -98,6 +99,12 @@ class Referral(models.Model):
     # Kept up to date when attendance is marked (sessions_booking.booking), so lists can
     # flag two missed sessions in a row without extra queries.
     missed_sessions_in_a_row = models.PositiveSmallIntegerField(default=0)
+    # Set when her personal data was removed (retention or an erasure request); the case
+    # keeps its dates, status and attendance so the service's figures stay true.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    anonymised_because = models.CharField(
+        _("anonymised because"), max_length=30, choices=AnonymisedBecause.choices, blank=True
+    )
 
     # --- About her ---
     preferred_name = models.CharField(_("preferred name"), max_length=80)
@@ -187,6 +194,13 @@ class Referral(models.Model):
             ("view_all_audit", "Can read the whole audit log"),
             ("configure_service", "Can configure venues, programmes and sessions"),
             ("invite_staff", "Can invite staff and set their roles"),
+            ("view_team_reports", "Can see the team's dashboard (figures for the team)"),
+            ("export_team_caseload", "Can export the team's caseload as CSV"),
+            ("view_service_reports", "Can see the service-wide dashboard (aggregate only)"),
+            (
+                "manage_data_protection",
+                "Can run subject access exports, erasure and retention",
+            ),
         ]
         indexes = [
             models.Index(fields=["team", "status", "assigned_to"], name="referral_queue_idx"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/people/", include("accounts.urls")),
     path("staff/", include("sessions_booking.urls_booking")),
     path("staff/groups/", include("sessions_booking.urls_config")),
+    path("staff/reports/", include("referrals.reports.urls")),
     # Short, for SMS: the confirm/cancel link in each reminder.
     path("r/", include("sessions_booking.urls_public")),
     path("", include("referrals.urls")),

@@ -155,7 +155,6 @@ class AuditAction(models.TextChoices):
     SHE_CANCELLED = "she_cancelled", _("She cancelled by her reminder link")
     INVITED_STAFF = "invited_staff", _("Invited a member of staff")
     DEACTIVATED_STAFF = "deactivated_staff", _("Deactivated a member of staff")
-    VIEWED_DASHBOARD = "viewed_dashboard", _("Viewed the dashboard")
     EXPORTED_REPORT = "exported_report", _("Exported a report")
     EXPORTED_CASELOAD = "exported_caseload", _("Exported the team's caseload")
     SUBJECT_ACCESS = "subject_access", _("Produced a subject access export")

@@ -161,7 +161,8 @@ def promote_waitlist(session: GroupSession) -> list[Booking]:
         if not fill.fits(booking.children_in_creche):
             continue
         booking.status = BookingStatus.CONFIRMED
-        booking.save(update_fields=["status", "updated_at"])
+        booking.promoted_at = timezone.now()
+        booking.save(update_fields=["status", "promoted_at", "updated_at"])
         schedule_reminders(booking)
         fill = Fill(fill.free_places - 1, fill.free_creche_places - booking.children_in_creche)
         promoted.append(booking)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from referrals.models import Referral
 from sessions_booking.booking import book_client, update_missed_in_a_row
+from sessions_booking.demo_history import seed_history
 from sessions_booking.models import Booking, BookingStatus, GroupSession, Programme, Venue
 from sessions_booking.scheduling import create_weekly_series
 
@@ -78,6 +79,7 @@ def seed(stdout):
     else:
         seed_groups(stdout)
     seed_reminders(stdout)
+    seed_history(stdout)
 
 
 def seed_groups(stdout):
@@ -150,8 +152,10 @@ def seed_bookings(series, facilitator):
             children_in_creche=children,
             children_ages=referral.children_ages[:children],
         )
-    # Two past sessions with a register: one woman missed both, and is flagged.
-    missed = women.filter(assigned_to__isnull=False).first()
+    # Two past sessions with a register: one woman missed both, and is flagged. Only women
+    # referred before the sessions were in them.
+    before_both = timezone.now() - timedelta(weeks=2, days=1)
+    missed = women.filter(assigned_to__isnull=False, created_at__lt=before_both).first()
     for weeks_ago, mark in ((2, BookingStatus.DID_NOT_ATTEND), (1, BookingStatus.DID_NOT_ATTEND)):
         start = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(
             weeks=weeks_ago
@@ -167,7 +171,7 @@ def seed_bookings(series, facilitator):
             creche_places=4,
         )
         Booking.objects.create(session=past, referral=missed, status=mark, booked_by=facilitator)
-        for other in women.exclude(pk=missed.pk)[:5]:
+        for other in women.exclude(pk=missed.pk).filter(created_at__lt=start)[:5]:
             Booking.objects.create(
                 session=past, referral=other, status=BookingStatus.ATTENDED, booked_by=facilitator
             )

@@ -185,6 +185,9 @@ class Booking(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # When she said, through her reminder link, that she is coming.
     confirmed_by_her_at = models.DateTimeField(null=True, blank=True)
+    # When a place freed and she was moved off the waitlist (the dashboard's wait to
+    # promotion is promoted_at - created_at).
+    promoted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -487,6 +487,12 @@ TARGETS = {
     "caseload filters": Target("keyworker", lambda place: reverse("staff_home"), method="get"),
     "team cases filters": Target("team_lead", lambda place: reverse("staff_home"), method="get"),
     "audit log filters": Target("team_lead", lambda place: reverse("audit_log"), method="get"),
+    "dashboard filters, team": Target(
+        "team_lead", lambda place: reverse("reports_dashboard"), method="get"
+    ),
+    "dashboard filters, service": Target(
+        "service_admin", lambda place: reverse("reports_dashboard"), method="get"
+    ),
     "calendar": Target(
         "service_admin",
         lambda place: reverse("config_calendar"),

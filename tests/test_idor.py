@@ -159,6 +159,7 @@ OTHER_PARAMETERS = {
     "professional_referral_step": "test_wizard_steps_only_ever_show_your_own_answers",
     "account_reset_password_from_key": "test_a_reset_key_opens_only_its_own_account",
     "account_confirm_email": "test_an_unknown_email_confirmation_key_is_refused",
+    "reports_table_csv": "test_dashboard_tables_are_named_and_cover_only_your_own_scope",
 }
 ADMIN_NAMESPACE = "admin"  # test_the_django_admin_object_pages_are_for_service_admins_only
 
@@ -303,6 +304,41 @@ def test_an_unknown_booking_link_is_404_whoever_asks(sweep, settings, who):
     assert state() == before
     # The real token still works (so the 404s are about the token, not the page).
     assert browser.get(reverse("booking_link", args=[token])).status_code == 200
+
+
+# --- Dashboard tables -----------------------------------------------------------------------
+
+REPORT_READERS = {"team_lead", "other_team_lead", "service_admin"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", *STAFF])
+def test_dashboard_tables_are_named_and_cover_only_your_own_scope(sweep, who):
+    """``/staff/reports/<table>.csv`` names a table, not a case: those who may read the
+    dashboard get their own scope's figures (a team lead's team, whatever she asks for),
+    everyone else 404, and an unknown table is 404 for all."""
+    people = sweep["people"]
+    browser = Client() if who == "anonymous" else signed_in(people, who)
+    north = people["team_lead"].team
+    url = reverse("reports_table_csv", args=["caseloads"])
+    today = timezone.localdate()
+    asked = {"team": north.pk, "start": today - timedelta(days=7), "end": today}
+    response = browser.get(url, asked)
+    unknown = browser.get(reverse("reports_table_csv", args=["no-such-table"]))
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert unknown.status_code == 302
+        return
+    assert unknown.status_code == 404
+    if who not in REPORT_READERS:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    her_keyworker = people["keyworker"].full_name
+    # The other team's lead asked for North and got her own team; North's lead and the
+    # service admin (who may choose a team) see North's keyworkers' workloads.
+    assert (her_keyworker in text) == (who != "other_team_lead")
+    assert people["other_team_lead"].full_name in text or who != "other_team_lead"
 
 
 # --- The referral wizards' steps ----------------------------------------------------------

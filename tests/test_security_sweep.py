@@ -62,6 +62,7 @@ PARAMETER_VALUES = {
     "content_type_id": "1",
     "app_label": "accounts",
     "url": "no-such-page/",
+    "slug": "caseloads",
 }
 
 

@@ -76,7 +76,6 @@ class Migration(migrations.Migration):
                     ("she_cancelled", "She cancelled by her reminder link"),
                     ("invited_staff", "Invited a member of staff"),
                     ("deactivated_staff", "Deactivated a member of staff"),
-                    ("viewed_dashboard", "Viewed the dashboard"),
                     ("exported_report", "Exported a report"),
                     ("exported_caseload", "Exported the team's caseload"),
                     ("subject_access", "Produced a subject access export"),

@@ -1,0 +1,52 @@
+"""Database functions the dashboard needs that Django does not ship: percentiles, a
+duration in days, and the end of the second working day after a moment."""
+
+from django.conf import settings
+from django.db.models import Aggregate, DateTimeField, FloatField, Func
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile: ``Percentile(expression, 0.9)``."""
+
+    function = "percentile_cont"
+    name = "Percentile"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        fraction = float(fraction)
+        if not 0 <= fraction <= 1:
+            raise ValueError("A percentile is a fraction between 0 and 1.")
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+class DaysBetween(Func):
+    """Days, with fractions, from ``start`` to ``end`` (two timestamps)."""
+
+    output_field = FloatField()
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    arg_joiner = " - "
+
+    def __init__(self, start, end, **extra):
+        super().__init__(end, start, **extra)
+
+
+class EndOfSecondWorkingDay(Func):
+    """The end of the second working day (Monday to Friday, in the service's time zone)
+    after a moment: received Monday, by the end of Wednesday; received Thursday, Friday
+    or at the weekend, by the end of the next Monday or Tuesday. Bank holidays count as
+    working days."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        moment, params = compiler.compile(self.source_expressions[0])
+        local = f"({moment} AT TIME ZONE %s)"
+        # The next local midnight after the second working day: days to add to the local
+        # date, by ISO weekday (Monday 1 ... Sunday 7).
+        days = (
+            "CASE EXTRACT(ISODOW FROM {local}) WHEN 4 THEN 5 WHEN 5 THEN 5 WHEN 6 THEN 4 ELSE 3 END"
+        )
+        sql = f"((({local})::date + ({days.format(local=local)})::int)::timestamp AT TIME ZONE %s)"
+        zone = settings.TIME_ZONE
+        return sql, (*params, zone, *params, zone, zone)

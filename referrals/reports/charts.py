@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from referrals.reports.tables import Table
 
 WIDTH = 640
-LABEL_WIDTH = 190
+LABEL_WIDTH = 250
+LABEL_CHARACTERS = 38  # about what fits LABEL_WIDTH at 12 px
 BAR_AREA = WIDTH - LABEL_WIDTH - 70  # room at the right for the value text
 ROW_HEIGHT = 24
 BAR_HEIGHT = 16
@@ -56,7 +57,9 @@ def chart_for(table: Table) -> dict | None:
         text = " + ".join(figures[c].text for c in columns)
         rows.append(
             ChartRow(
-                label=label[:32],
+                label=label
+                if len(label) <= LABEL_CHARACTERS
+                else label[: LABEL_CHARACTERS - 1] + "…",
                 y=TOP + n * ROW_HEIGHT,
                 bars=bars,
                 value_text=text,

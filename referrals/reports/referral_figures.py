@@ -167,7 +167,7 @@ def waiting_times(scope: Scope) -> tuple[Table, Table, Table]:
 
     summary = Table(
         slug="waiting-times",
-        title=_("Waiting times"),
+        title=_("Time to first contact and first group session"),
         row_heading=_("From referral to"),
         columns=[_("Women reached"), _("Median days"), _("90th percentile days"),
                  _("Seen within 3 weeks")],

@@ -1,23 +1,8 @@
-"""Database functions the dashboard needs that Django does not ship: percentiles, a
-duration in days, and the end of the second working day after a moment."""
+"""Database functions the dashboard needs that Django does not ship: a duration in days,
+and the end of the second working day after a moment."""
 
 from django.conf import settings
-from django.db.models import Aggregate, DateTimeField, FloatField, Func
-
-
-class Percentile(Aggregate):
-    """PostgreSQL's continuous percentile: ``Percentile(expression, 0.9)``."""
-
-    function = "percentile_cont"
-    name = "Percentile"
-    output_field = FloatField()
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression, fraction: float, **extra):
-        fraction = float(fraction)
-        if not 0 <= fraction <= 1:
-            raise ValueError("A percentile is a fraction between 0 and 1.")
-        super().__init__(expression, fraction=fraction, **extra)
+from django.db.models import DateTimeField, FloatField, Func
 
 
 class DaysBetween(Func):

@@ -10,6 +10,7 @@ The Dockerfile sets ``HAVEN_ENV=production``; ``make run`` / ``make test`` leave
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -262,6 +263,14 @@ REMINDER_STUCK_AFTER_SECONDS = env.int("REMINDER_STUCK_AFTER_SECONDS", default=3
 REMINDER_LINK_DAYS = env.int("REMINDER_LINK_DAYS", default=14)
 REMINDER_LINK_RATE = env.str("REMINDER_LINK_RATE", default="30/h")
 
+# --- Data protection (referrals/dataprotection) -----------------------------------------
+# Closed cases are anonymised this many years after they closed; self-referrals we never
+# reached, this many months after they arrived. The daily beat task does at most
+# RETENTION_BATCH_SIZE cases per rule per run (the rest the next day).
+RETENTION_CLOSED_YEARS = env.int("RETENTION_CLOSED_YEARS", default=6)
+RETENTION_NEVER_CONTACTED_MONTHS = env.int("RETENTION_NEVER_CONTACTED_MONTHS", default=12)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+
 # --- Security headers -------------------------------------------------------------------
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -358,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60,
+    },
+    "run-retention": {
+        "task": "referrals.tasks.run_retention",
+        # Daily, at night (Europe/London).
+        "schedule": crontab(hour=3, minute=17),
     },
 }
 

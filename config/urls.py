@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/", include("sessions_booking.urls_booking")),
     path("staff/groups/", include("sessions_booking.urls_config")),
     path("staff/reports/", include("referrals.reports.urls")),
+    path("staff/data-protection/", include("referrals.dataprotection.urls")),
     # Short, for SMS: the confirm/cancel link in each reminder.
     path("r/", include("sessions_booking.urls_public")),
     path("", include("referrals.urls")),

@@ -48,7 +48,9 @@ def get_visible_case(user, pk: int, *, for_update: bool = False) -> Referral:
 
 def can_work_on(user, referral) -> bool:
     """Record contacts and notes, change status and next contact: her own keyworker, or a
-    team lead of the case's team."""
+    team lead of the case's team. Nobody, once her personal data is removed."""
+    if referral.anonymised_at is not None:
+        return False
     if is_team_lead_for(user, referral):
         return True
     return user.has_perm(WORK_OWN) and referral.assigned_to_id == user.pk

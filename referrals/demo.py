@@ -4,6 +4,7 @@ import itertools
 import random
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.models import User
@@ -121,6 +122,7 @@ def seed(stdout):
             if keyworker_user:
                 seed_case_history(referral, keyworker_user, status, days_ago, index)
     stdout.write(f"  referrals: {len(DEMO_REFERRALS)} ({created} new)")
+    seed_retention_examples(stdout, keyworkers, now)
 
 
 PATH = [Status.NEW, Status.CONTACTING, Status.ASSESSMENT, Status.ACTIVE]
@@ -179,3 +181,75 @@ def seed_case_history(referral, keyworker, status, days_ago, index):
             restricted=True,
             text="Ex-partner has been asking about her at the school gate. Agreed safety plan.",
         )
+
+
+# Two cases the data protection page's "Run retention now" anonymises (and nothing else in
+# the demo): one closed more than six years ago, one self-referral from thirteen months ago
+# whom nobody ever reached (in the Stoke team, so the groups demo books her into nothing).
+# Nightly retention runs at 03:17, so they wait for an admin.
+RETENTION_EXAMPLES = [
+    # index, name, postcode district, keyworker
+    (100, "Claire", "B13", "amara@haven.example"),
+    (101, "Mandy", "ST8", "chloe@haven.example"),
+]
+
+
+def seed_retention_examples(stdout, keyworkers, now):
+    created = 0
+    for index, name, district, keyworker_email in RETENTION_EXAMPLES:
+        reference = demo_reference(index)
+        if Referral.objects.filter(reference=reference).exists():
+            continue
+        referral = create_referral(
+            answers=demo_answers(index, name, district, Source.SELF, {}),
+            source=Source.SELF,
+            reference=reference,
+            notify=False,
+        )
+        created += 1
+        keyworker = keyworkers.get(keyworker_email)
+        if index == 100:
+            received = now - relativedelta(years=7)
+            closed = now - relativedelta(years=6, months=2)
+            Referral.objects.filter(pk=referral.pk).update(
+                created_at=received, team_notified_at=received, status=Status.CLOSED,
+                assigned_to=keyworker, assigned_at=received + timedelta(days=1),
+                closed_reason="completed", closed_at=closed,
+            )  # fmt: skip
+            for when, source_status, target in (
+                (received + timedelta(days=1), Status.NEW, Status.CONTACTING),
+                (received + timedelta(days=2), Status.CONTACTING, Status.ASSESSMENT),
+                (received + timedelta(days=9), Status.ASSESSMENT, Status.ACTIVE),
+                (closed, Status.ACTIVE, Status.CLOSED),
+            ):
+                StatusChange.objects.create(
+                    referral=referral, from_status=source_status, to_status=target,
+                    changed_by=keyworker, changed_at=when,
+                    closed_reason="completed" if target == Status.CLOSED else "",
+                )  # fmt: skip
+            ContactAttempt.objects.create(
+                referral=referral, made_by=keyworker, made_at=received + timedelta(days=2),
+                channel=referral.safe_channels[0], outcome="spoke",
+                note="Talked through the recovery group; she would like to start next month.",
+            )  # fmt: skip
+            CaseNote.objects.create(
+                referral=referral, author=keyworker, created_at=closed,
+                text="Completed the twelve-week group. Closing with her agreement.",
+            )  # fmt: skip
+        else:
+            received = now - relativedelta(months=13)
+            Referral.objects.filter(pk=referral.pk).update(
+                created_at=received, team_notified_at=received, status=Status.CONTACTING,
+                assigned_to=keyworker, assigned_at=received + timedelta(days=1),
+            )  # fmt: skip
+            StatusChange.objects.create(
+                referral=referral, from_status=Status.NEW, to_status=Status.CONTACTING,
+                changed_by=keyworker, changed_at=received + timedelta(days=1),
+            )  # fmt: skip
+            for days in (1, 3, 8):
+                ContactAttempt.objects.create(
+                    referral=referral, made_by=keyworker,
+                    made_at=received + timedelta(days=days),
+                    channel=referral.safe_channels[0], outcome="no_answer",
+                )  # fmt: skip
+    stdout.write(f"  retention examples: {len(RETENTION_EXAMPLES)} ({created} new)")

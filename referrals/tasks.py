@@ -99,3 +99,7 @@ def send_referral_confirmation(referral_id: int) -> bool:
         )
         % code,
     )
+
+
+# The daily retention run lives with the rest of data protection.
+from referrals.dataprotection.tasks import run_retention  # noqa: E402, F401

@@ -483,6 +483,19 @@ TARGETS = {
     "her reminder link": Target(
         "anonymous", lambda place: issue_link_path(place), valid=lambda place: {"action": "confirm"}
     ),
+    "data protection: erase": Target(
+        "service_admin",
+        case_url("dp_erase"),
+        valid=lambda place: {
+            "reason": "She asked in writing.",
+            "confirm_reference": place["case"].reference,
+        },
+    ),
+    "data protection: run retention": Target(
+        "service_admin",
+        lambda place: reverse("dp_index"),
+        lambda place: reverse("dp_run_retention"),
+    ),
     # Forms filled in with GET.
     "caseload filters": Target("keyworker", lambda place: reverse("staff_home"), method="get"),
     "team cases filters": Target("team_lead", lambda place: reverse("staff_home"), method="get"),
@@ -504,6 +517,9 @@ TARGETS = {
         lambda place: reverse("config_session_create"),
         method="get",
         extra={"programme": None, "date": None},
+    ),
+    "data protection: find a case": Target(
+        "service_admin", lambda place: reverse("dp_index"), method="get"
     ),
     "booking page programme": Target(
         "keyworker", case_url("book_sessions"), method="get", extra={"programme": None}

@@ -151,6 +151,9 @@ OBJECT_PAGES = {
     "config_message_edit": Rule(
         "args:pl/discreet", ADMINS, {"subject": "x", "text": "{{when}} {{where}}", "action": "save"}
     ),
+    "dp_subject_access": Rule("own_case", ADMINS),
+    "dp_subject_access_json": Rule("own_case", ADMINS),
+    "dp_erase": Rule("own_case", ADMINS, {"reason": "She asked in writing."}),
 }
 # Parameters that are not an object's id, each with its own test below.
 OTHER_PARAMETERS = {

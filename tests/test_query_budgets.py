@@ -863,3 +863,81 @@ def test_django_admin_lists(client, sign_in, team, service_admin, programme, ven
     sign_in(service_admin)
     counts = measure(client, url, grow, check=check)
     assert counts == [budget, budget]
+
+
+# --- data protection ----------------------------------------------------------------------------
+def test_data_protection_index_with_recent_retention_runs(client, sign_in, service_admin, team):
+    """The retention rules' due counts and the last ten runs (each naming who ran it)."""
+
+    def grow(count):
+        make_referrals(
+            count, team=team, status=Status.CLOSED, closed_reason="completed",
+            closed_at=timezone.now() - timedelta(days=365 * 7),
+        )  # fmt: skip
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                actor=service_admin if i % 2 else None,
+                action=AuditAction.RETENTION_RUN,
+                detail={"closed_case": next(serial), "never_contacted": 0},
+            )
+            for i in range(count)
+        )
+
+    def check(html, size):
+        runs = between(html, 'id="retention-runs"', "</table>")
+        assert runs.count("<tr>") == 1 + min(size, 10)
+        assert f"<td data-due>{size}</td>" in html
+
+    sign_in(service_admin)
+    counts = measure(client, reverse("dp_index"), grow, check=check)
+    assert counts == [SIGNED_IN + 3] * 2  # the two rules' counts, the runs (with who)
+
+
+def test_subject_access_export(client, sign_in, team, amara, service_admin, programme, venue):
+    """Everything about her on one page: a fixed number of queries however much there is."""
+    her = make_referrals(1, team=team, assigned_to=amara, status=Status.ACTIVE)[0]
+    outcomes = list(ContactOutcome)
+
+    def grow(count):
+        StatusChange.objects.bulk_create(
+            StatusChange(referral=her, from_status="new", to_status="contacting", changed_by=amara)
+            for _ in range(count)
+        )
+        ContactAttempt.objects.bulk_create(
+            ContactAttempt(
+                referral=her, made_by=amara, channel=Channel.SMS,
+                outcome=outcomes[i % len(outcomes)], note=f"QbNote{next(serial)}",
+            )
+            for i in range(count)
+        )  # fmt: skip
+        CaseNote.objects.bulk_create(
+            CaseNote(referral=her, author=amara, text=f"QbNote{next(serial)}", restricted=i % 2)
+            for i in range(count)
+        )
+        groups = make_sessions(
+            count, first=soon(), step=timedelta(hours=3), programme=programme, venue=venue
+        )
+        booked = make_bookings([(session, her) for session in groups], by=amara)
+        Reminder.objects.bulk_create(
+            Reminder(
+                booking=booking, offset_hours=48, channel=Channel.SMS,
+                due_at=booking.session.starts_at - timedelta(hours=48),
+                status=ReminderStatus.SENT,
+            )
+            for booking in booked
+        )  # fmt: skip
+        AuditEvent.objects.bulk_create(
+            AuditEvent(actor=amara, action=AuditAction.VIEWED_CASE, referral=her, team=team)
+            for _ in range(count)
+        )
+
+    def check(html, size):
+        assert distinct(r"QbNote\d+", html) == 2 * size
+        assert html.count('class="sa-booking"') == size
+
+    sign_in(service_admin)
+    counts = measure(client, reverse("dp_subject_access", args=[her.pk]), grow, check=check)
+    # The case; status changes, attempts, notes, bookings and their reminders, the audit
+    # trail; the five event tables (with who made each change); the SUBJECT_ACCESS row.
+    assert counts[0] == counts[1]
+    assert counts == [SIGNED_IN + 13] * 2

@@ -3,6 +3,7 @@ never reached after RETENTION_NEVER_CONTACTED_MONTHS; the run is idempotent, kee
 statistics, removes every personal field (walked from the inventory, so a new personal
 field cannot be forgotten) and records what it did in the audit log, counts only."""
 
+import io
 import logging
 from datetime import date, time, timedelta
 
@@ -321,29 +322,47 @@ def test_no_audit_event_holds_her_personal_data(client):
 def test_with_the_demo_data_an_admin_runs_subject_access_and_retention_and_both_are_audited(
     client,
 ):
-    """Done when (issue 7): the demo's two old cases are anonymised by the admin's retention
-    run, and her export and the run are in the audit log."""
-    import io
+    """Done when (issue 7), on the whole demo (`seed_demo`, as `make run` loads it): a team
+    lead sees waiting times, occupancy and unmet needs as charts and tables; the admin's
+    subject access export and retention run (which anonymises exactly the demo's two old
+    cases) are both in the audit log."""
+    from django.core.management import call_command
 
-    from accounts import demo as accounts_demo
     from accounts.models import User
     from referrals import demo as referrals_demo
+    from tests.factories import enable_mfa
 
     out = io.StringIO()
-    accounts_demo.seed(out)
-    referrals_demo.seed(out)
-    referrals_demo.seed(out)  # twice: nothing is added the second time
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out)  # twice: nothing is added the second time
     assert "retention examples: 2 (0 new)" in out.getvalue()
     for name in ("Claire", "Mandy"):
         assert name not in out.getvalue()
-    admin = User.objects.get(email="admin@haven.example")
+
+    lead = enable_mfa(User.objects.get(email="lead@haven.example"))
+    client.force_login(lead)
+    dashboard = client.get(reverse("reports_dashboard")).content.decode()
+    for title, has_chart in (
+        ("Time to first contact and first group session", False),
+        ("Waiting times, week by week", True),
+        ("Group sessions by programme", True),
+        ("Women waiting, and what they need", True),
+    ):
+        table = dashboard[dashboard.index(title) :]
+        table = table[: table.index("</table>")]
+        assert ("<svg" in table) == has_chart, title
+        assert '<td class="text-end">' in table, title
+    assert "Occupancy" in dashboard
+
+    admin = enable_mfa(User.objects.get(email="admin@haven.example"))
     client.force_login(admin)
     claire = Referral.objects.get(reference=referrals_demo.demo_reference(100))
     assert client.get(reverse("dp_subject_access", args=[claire.pk])).status_code == 200
 
     response = client.post(reverse("dp_run_retention"), {"run": "now"}, follow=True)
-    assert "2 closed cases" not in response.content.decode()
-    assert "1 closed cases and 1 never-contacted" in response.content.decode()
+    assert (
+        "anonymised 1 closed case and 1 never-contacted self-referral." in response.content.decode()
+    )
     anonymised = Referral.objects.filter(anonymised_at__isnull=False)
     assert set(anonymised.values_list("reference", flat=True)) == {
         referrals_demo.demo_reference(100),

@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from referrals import audit
@@ -69,15 +70,20 @@ def index(request):
 @data_protection_only
 def run_retention(request):
     counts = services.run_retention(request=request)
+    closed = counts[AnonymisedBecause.CLOSED_CASE]
+    never = counts[AnonymisedBecause.NEVER_CONTACTED]
     messages.success(
         request,
-        _(
-            "Retention run: %(closed)d closed cases and %(never)d never-contacted "
-            "self-referrals anonymised."
-        )
+        _("Retention run: anonymised %(closed)s and %(never)s.")
         % {
-            "closed": counts[AnonymisedBecause.CLOSED_CASE],
-            "never": counts[AnonymisedBecause.NEVER_CONTACTED],
+            "closed": ngettext("%(count)d closed case", "%(count)d closed cases", closed)
+            % {"count": closed},
+            "never": ngettext(
+                "%(count)d never-contacted self-referral",
+                "%(count)d never-contacted self-referrals",
+                never,
+            )
+            % {"count": never},
         },
     )
     return redirect("dp_index")

@@ -6,8 +6,8 @@ page, a case page and the groups calendar, each compared with a minimal Django v
 by the same gunicorn (the framework ceiling); booking under contention (200 simultaneous
 attempts at 12 places); peak memory per gunicorn worker. Targets, on 2 cores: caseload,
 case and calendar p95 under 150 ms at 20 concurrent users; the public form at least 40%
-of the ceiling; exactly 12 confirmed and no 5xx under contention; under 150 MB per worker.
-There is no dashboard yet (issue 7): its row says so.
+of the ceiling; exactly 12 confirmed and no 5xx under contention; under 150 MB per worker;
+the dashboard (issue 7) p95 under 500 ms on a year of data.
 
 - Data: a year of one region (bench/web_seed.py), by bulk inserts, then VACUUM ANALYZE
   (a year-old database has planner statistics).
@@ -32,6 +32,10 @@ There is no dashboard yet (issue 7): its row says so.
   target is judged there, as 20 people using the service at once. Then 200 users, each
   with a woman's "Groups" page open, all press "Book" for one session with 12 places;
   the bookings are counted in the database.
+- Dashboard: the six team leads and the service admin, each user opening it in turn for
+  the last 12 weeks (the default) and for the whole year, with no pause and then pausing
+  1 to 5 s; its p95 target (500 ms) is judged on the paced phase, like the other staff
+  pages.
 - CPU: per phase, the cores used by Locust, by the server side (gunicorn, Celery,
   PostgreSQL, Redis) and by anything else on the machine, which should be about 0.
 - Memory: each gunicorn worker's peak resident memory (VmHWM), sampled four times a
@@ -87,6 +91,7 @@ P95_TARGET_MS = 150
 THINK = (1, 5)
 PACED_SECONDS = 30
 FORM_SHARE_TARGET = 0.40
+DASHBOARD_P95_TARGET_MS = 500
 WORKER_MEMORY_TARGET_BYTES = 150 * 1000 * 1000  # 150 MB
 MIB = 1024 * 1024
 READY_SECONDS = 60
@@ -97,7 +102,11 @@ LOAD_FILE = Path(__file__).resolve().parent / "web_load.py"
 AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 ALLAUTH_METHODS = "account_authentication_methods"
 ALLAUTH_METHODS_USER = "account_authentication_methods_user"
-MARKERS = {"caseload": "My caseload", "case": "badge priority-"}
+MARKERS = {
+    "caseload": "My caseload",
+    "case": "badge priority-",
+    "dashboard": "Referrals per week",
+}
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,8 @@ PHASES = [
     Phase("caseload_paced", "Caseload", "caseload page", seconds=PACED_SECONDS, think=THINK),
     Phase("case_paced", "CasePage", "case page", seconds=PACED_SECONDS, think=THINK),
     Phase("calendar_paced", "Calendar", "calendar", seconds=PACED_SECONDS, think=THINK),
+    Phase("dashboard", "Dashboard", "dashboard, 12 weeks and a whole year in turn"),
+    Phase("dashboard_paced", "Dashboard", "dashboard", seconds=PACED_SECONDS, think=THINK),
     Phase("journey", "FormJourney", "public form: whole journey (5 steps, sent, confirmation)"),
 ]
 BURST = Phase("burst", "BookingBurst", "booking contention", BURST_ATTEMPTS, 90)
@@ -218,6 +229,12 @@ def plan(seeded, session: GroupSession) -> dict:
         "admins": [
             {"sid": signed_in_session(seeded.admin, mfa[seeded.admin.pk])} for _ in range(USERS)
         ],
+        # The team leads and the service admin: who reads the dashboard.
+        "report_readers": [
+            {"sid": signed_in_session(user, mfa[user.pk])} for user in [*seeded.leads, seeded.admin]
+        ],
+        "year_ago": (timezone.localdate() - timedelta(days=365)).isoformat(),
+        "today": timezone.localdate().isoformat(),
         "burst": {
             "session": session.pk,
             "programme": session.programme_id,
@@ -441,6 +458,7 @@ def warm_up(port: int, the_plan: dict) -> None:
         (keyworker["sid"], reverse("case_detail", args=[keyworker["cases"][0]])),
         (admin["sid"], reverse("config_calendar")),
         (attempt["sid"], reverse("book_sessions", args=[attempt["case"]])),
+        (the_plan["report_readers"][0]["sid"], reverse("reports_dashboard")),
     ]
     first_step = the_plan["form"]["steps"][0]["url"]
 
@@ -647,11 +665,12 @@ def phase_row(phase: Phase, stats: Stats, outcome: Outcome) -> Row:
         )
     if phase.think:
         low, high = phase.think
+        target = DASHBOARD_P95_TARGET_MS if phase.user_class == "Dashboard" else P95_TARGET_MS
         return Row(
             f"web: {phase.label}, {phase.users} users pausing {low} to {high} s between pages",
             f"{stats.latency()}; {errors} ({stats.per_second:.1f} req/s)",
-            f"p95 < {P95_TARGET_MS} ms, no errors",
-            stats.p95 < P95_TARGET_MS and stats.errors == 0,
+            f"p95 < {target} ms, no errors",
+            stats.p95 < target and stats.errors == 0,
         )
     return Row(label, f"{throughput}; {stats.latency()}; {errors}")
 
@@ -693,7 +712,6 @@ def rows(outcome: Outcome) -> list[Row]:
             f"{others[busiest]:.2f} at most ({busiest})",
         )
     )
-    result.append(Row("web: dashboard", "not built yet (issue 7): nothing to measure"))
     return result
 
 

@@ -221,6 +221,22 @@ class Calendar(Browser):
         self.get("/staff/groups/", name="calendar (config_calendar)", marker="/staff/groups/")
 
 
+class Dashboard(Browser):
+    """A team lead or the service admin, opening the dashboard for the last 12 weeks and
+    for the whole year in turn."""
+
+    def on_start(self):
+        super().on_start()
+        self.cookies["sid"] = pick(PLAN["report_readers"], self.number)["sid"]
+        self.ranges = itertools.cycle(["", f"?start={PLAN['year_ago']}&end={PLAN['today']}"])
+
+    @task
+    def dashboard(self):
+        query = next(self.ranges)
+        name = "dashboard, a year" if query else "dashboard, 12 weeks"
+        self.get(f"/staff/reports/{query}", name=name, marker=PLAN["markers"]["dashboard"])
+
+
 class BookingBurst(Browser):
     """Each user is one keyworker's browser tab on one woman's "Groups" page, opened
     beforehand (its CSRF token); once every tab is open, all press "Book" for the same

@@ -31,12 +31,27 @@ def upcoming_sessions(*, programme=None, now=None) -> QuerySet[GroupSession]:
     return with_fill(sessions.select_related("programme", "venue")).order_by("starts_at", "pk")
 
 
+# What a calendar card shows (sessions_booking/views_config/calendar_pages.py); other
+# columns stay in the database (reading one costs a query). A month has ~250 sessions.
+CALENDAR_CARD_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "cancelled_at",
+    "capacity",
+    "creche_places",
+    "programme__name",
+    "programme__women_only",
+    "venue__name",
+    "facilitator__full_name",
+)
+
+
 def sessions_between(*, start, end) -> QuerySet[GroupSession]:
     """Every session (cancelled ones too) starting in [start, end), for calendars."""
     return with_fill(
-        GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related(
-            "programme", "venue", "facilitator"
-        )
+        GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("programme", "venue", "facilitator")
+        .only(*CALENDAR_CARD_FIELDS)
     ).order_by("starts_at", "pk")
 
 
@@ -48,6 +63,15 @@ def sessions_facilitated_by(user, *, now=None, limit=10) -> QuerySet[GroupSessio
         .select_related("programme", "venue")
         .order_by("starts_at")[:limit]
     )
+
+
+CALL_ROW_FIELDS = (
+    "due_at",
+    "status",
+    "booking__referral__preferred_name",
+    "booking__session__starts_at",
+    "booking__session__programme__name",
+)
 
 
 def calls_to_make(*, user, now=None):
@@ -63,5 +87,8 @@ def calls_to_make(*, user, now=None):
             booking__session__starts_at__gt=now or timezone.now(),
         )
         .select_related("booking__referral", "booking__session__programme")
+        # Only what the caseload's list shows (its name, the group, when): every row
+        # converting every column of four tables cost more than the rest of the row.
+        .only(*CALL_ROW_FIELDS)
         .order_by("due_at")
     )

@@ -37,6 +37,7 @@ from tests.factories import (
     UserFactory,
     enable_mfa,
 )
+from tests.referral_journey import SELF, post_step
 from tests.test_idor import all_routes
 from tests.test_production_settings import run_django
 
@@ -274,9 +275,11 @@ def test_production_cookies_are_secure_http_only_and_same_site():
 
 
 def test_cookies_in_development_are_http_only_and_same_site(client):
-    """The same flags, less Secure, on a real page that starts a session and a CSRF token."""
+    """The same flags, less Secure, on the real form: its page sets the CSRF token, her
+    first answer starts the session (opening the form starts none)."""
     response = client.get(reverse("self_referral"), follow=True)
     assert response.status_code == 200
+    assert post_step(client, SELF, "about").status_code == 302
     for name in ("sid", "csrf"):
         morsel = client.cookies[name]
         assert morsel["httponly"] is True, name

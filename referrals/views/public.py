@@ -1,19 +1,27 @@
 """The public referral forms: self-referral at /refer/ and professional referral at
 /refer/professional/. Answers are kept server-side (formtools' session storage, in
-PostgreSQL) between steps; nothing is kept in the browser."""
+PostgreSQL) between steps; nothing is kept in the browser.
+
+A visitor who has only looked at the form has no session: it is made by her first answer
+(a POST). Opening the form is the busiest public request, and a session row for every
+visitor who only looks cost a quarter of it (issue 9)."""
 
 import logging
 import time
 
 from django.conf import settings
+from django.core import signing
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
+from formtools.wizard.storage.base import BaseStorage
+from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from accounts.selectors import all_local_authorities
 from referrals.choices import Priority, SafeNow, Source
+from referrals.forms.public_layout import public_fields
 from referrals.forms.steps import (
     AboutYouForm,
     CheckAnswersForm,
@@ -30,6 +38,34 @@ from referrals.summary import answer_rows
 logger = logging.getLogger(__name__)
 
 CONFIRMATION_SESSION_KEY = "referral_confirmation"
+STARTED_SALT = "referrals.public.started"
+
+
+class FirstAnswerSessionStorage(SessionStorage):
+    """formtools' session storage, except that a GET from a visitor with nothing stored
+    yet keeps the (empty) wizard state in memory for that request only: looking at the
+    form creates no session. Any other request stores it in the session as formtools does;
+    so does a GET once she has answered something."""
+
+    def __init__(self, prefix, request=None, file_storage=None):
+        self.in_memory = None
+        BaseStorage.__init__(self, prefix, request, file_storage)
+        if self.prefix not in self.request.session:
+            self.init_data()
+
+    def _get_data(self):
+        if self.in_memory is not None:
+            return self.in_memory
+        return super()._get_data()
+
+    def _set_data(self, value):
+        if self.request.method in ("GET", "HEAD") and self.prefix not in self.request.session:
+            self.in_memory = value
+        else:
+            self.in_memory = None
+            super()._set_data(value)
+
+    data = property(_get_data, _set_data)
 
 
 class ReferralWizard(NamedUrlSessionWizardView):
@@ -45,6 +81,7 @@ class ReferralWizard(NamedUrlSessionWizardView):
     """
 
     template_name = "referrals/step.html"
+    storage_name = "referrals.views.public.FirstAnswerSessionStorage"
     source = Source.SELF
     honeypot_step = "about"
 
@@ -61,8 +98,6 @@ class ReferralWizard(NamedUrlSessionWizardView):
         self.storage.extra_data = {**self.extra(), **values}
 
     def get(self, request, *args, **kwargs):
-        if "started_at" not in self.extra():
-            self.set_extra(started_at=time.time())
         if kwargs.get("step") == self.done_step_name:
             return redirect(self.get_step_url(self.steps.last))
         return super().get(request, *args, **kwargs)
@@ -73,7 +108,37 @@ class ReferralWizard(NamedUrlSessionWizardView):
         posted_step = request.POST.get(f"{self.prefix}-current_step")
         if posted_step and posted_step not in self.get_form_list():
             return redirect(self.get_step_url(self.steps.current))
+        if "started_at" not in self.extra():
+            # Her first answer: the session starts now, and remembers when she opened the
+            # form (for the too-fast check) from the page she posted.
+            self.set_extra(started_at=self.started_from_page())
+            if posted_step:  # she may have opened any step's address first
+                self.storage.current_step = posted_step
         return super().post(request, *args, **kwargs)
+
+    # --- when she started, before there is a session -------------------------------------
+    @property
+    def started_field(self) -> str:
+        return f"{self.prefix}-started"
+
+    def started_token(self) -> str:
+        return signing.dumps(time.time(), salt=STARTED_SALT, compress=False)
+
+    def started_from_page(self) -> float:
+        """When the page she posted was drawn, from its signed hidden field; now if the
+        field is missing, tampered with or older than a session would have lasted."""
+        now = time.time()
+        try:
+            started = float(
+                signing.loads(
+                    self.request.POST.get(self.started_field, ""),
+                    salt=STARTED_SALT,
+                    max_age=settings.SESSION_COOKIE_AGE,
+                )
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            return now
+        return min(started, now)
 
     def render_goto_step(self, goto_step, **kwargs):
         form = self.get_form(data=self.request.POST, files=self.request.FILES)
@@ -118,7 +183,12 @@ class ReferralWizard(NamedUrlSessionWizardView):
             source=self.source,
             not_safe_now=self.stored_answer("support", "safe_now") == SafeNow.NO,
             show_errors=form.is_bound and bool(form.errors),
+            fields=public_fields(form),
+            # formtools' management form, drawn without a form template (its only field)
+            current_step_field=f"{self.prefix}-current_step",
         )
+        if "started_at" not in self.extra():
+            context.update(started_field=self.started_field, started_token=self.started_token())
         if self.steps.current == self.steps.last:
             context["sections"] = self.answer_sections()
         return context

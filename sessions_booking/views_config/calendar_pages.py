@@ -1,14 +1,22 @@
-"""The week and month calendar of group sessions, with how full each one is."""
+"""The week and month calendar of group sessions, with how full each one is.
+
+A week holds about 58 sessions, a month about 250. Each card's words (times, fill,
+women-only badge, link) are worked out here, with the sentence's wording translated once
+per page rather than once per card, so the template draws each card without includes or
+translation lookups: those were most of the page's server time (issue 9)."""
 
 import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from referrals.links import pk_url_maker
 from sessions_booking import scheduling
 from sessions_booking.models import GroupSession
 from sessions_booking.selectors import sessions_between
@@ -18,14 +26,95 @@ from sessions_booking.views_config.access import service_admins_only
 CALENDAR_YEARS = range(2000, 2101)
 
 
-def _sessions_by_day(first: date, last_exclusive: date) -> dict[date, list[GroupSession]]:
+class SessionCard(TypedDict):
+    """What a session's card in the calendar shows. A dict, not an object: the template
+    language finds a dict's keys first, an object's attributes only after a failed lookup."""
+
+    pk: int
+    url: str
+    is_cancelled: bool
+    times: str  # start and end, local, with an en dash: "18:00\u201320:00"
+    programme: str
+    venue: str
+    facilitator: str
+    women_only: bool
+    fill: str  # "9 of 12 places, 3 of 4 crèche places, 2 waiting"
+    # For the bars. Numbers as text: the template language would localise each number,
+    # which cost more than the rest of the card.
+    capacity: str
+    booked: str
+    has_creche: bool
+    creche_places: str
+    creche_used: str
+
+
+class FillWording:
+    """The fill sentence (as sessions_booking/config/_fill.html words it), translated once
+    per page."""
+
+    def __init__(self):
+        self.places = _("%(booked)s of %(capacity)s places")
+        self.full = _("full")
+        self.creche = _("%(used)s of %(places)s crèche places")
+        self.creche_full = _("crèche full")
+        self.no_creche = _("no crèche")
+        self.waiting_by_count: dict[int, str] = {}
+
+    def waiting(self, count: int) -> str:
+        if count not in self.waiting_by_count:
+            self.waiting_by_count[count] = ngettext(
+                "%(waiting)s waiting", "%(waiting)s waiting", count
+            ) % {"waiting": count}
+        return self.waiting_by_count[count]
+
+    def sentence(self, session: GroupSession) -> str:
+        parts = [self.places % {"booked": session.booked, "capacity": session.capacity}]
+        if session.free_places <= 0:
+            parts.append(f" ({self.full})")
+        parts.append(", ")
+        if session.creche_places:
+            parts.append(
+                self.creche % {"used": session.creche_used, "places": session.creche_places}
+            )
+            if session.free_creche_places <= 0:
+                parts.append(f" ({self.creche_full})")
+        else:
+            parts.append(self.no_creche)
+        if session.waitlisted:
+            parts.append(f", {self.waiting(session.waitlisted)}")
+        return "".join(parts)
+
+
+def session_card(session: GroupSession, wording: FillWording, session_url) -> SessionCard:
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    return {
+        "pk": session.pk,
+        "url": session_url(session.pk),
+        "is_cancelled": session.is_cancelled,
+        "times": f"{starts:%H:%M}\u2013{ends:%H:%M}",
+        "programme": session.programme.name,
+        "venue": session.venue.name,
+        "facilitator": session.facilitator.full_name if session.facilitator else "",
+        "women_only": session.programme.women_only,
+        "fill": "" if session.is_cancelled else wording.sentence(session),
+        "capacity": str(session.capacity),
+        "booked": str(session.booked),
+        "has_creche": bool(session.creche_places),
+        "creche_places": str(session.creche_places),
+        "creche_used": str(session.creche_used),
+    }
+
+
+def _sessions_by_day(first: date, last_exclusive: date) -> dict[date, list[SessionCard]]:
     """Sessions from the start of ``first`` to the start of ``last_exclusive`` (local days),
     cancelled ones too, with their fill, in one query however many bookings they have."""
     start = scheduling.local_datetime(first, time.min)
     end = scheduling.local_datetime(last_exclusive, time.min)
-    by_day: dict[date, list[GroupSession]] = {}
+    wording, session_url = FillWording(), pk_url_maker("config_session_detail")
+    by_day: dict[date, list[SessionCard]] = {}
     for session in sessions_between(start=start, end=end):
-        by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
+        day = timezone.localtime(session.starts_at).date()
+        by_day.setdefault(day, []).append(session_card(session, wording, session_url))
     return by_day
 
 

@@ -22,6 +22,17 @@ def isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_kept_pages():
+    """Pages drawn once for new visitors (referrals/views/first_visit.py) are kept per
+    process; a test must not see a page drawn under another test's data or settings."""
+    from referrals.views.first_visit import forget_kept_pages
+
+    forget_kept_pages()
+    yield
+    forget_kept_pages()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness (~0.2 s per password) is for attackers, not for tests
     # that create several staff members each. Production keeps Django's default hashers.

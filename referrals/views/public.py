@@ -34,11 +34,17 @@ from referrals.forms.steps import (
 from referrals.reference import format_reference_code, spell_reference_code
 from referrals.services import create_referral
 from referrals.summary import answer_rows
+from referrals.views.first_visit import kept_for_new_visitors
 
 logger = logging.getLogger(__name__)
 
 CONFIRMATION_SESSION_KEY = "referral_confirmation"
 STARTED_SALT = "referrals.public.started"
+
+
+def new_started_token() -> str:
+    """The moment the page is drawn, signed: carried by the page until her first answer."""
+    return signing.dumps(time.time(), salt=STARTED_SALT, compress=False)
 
 
 class FirstAnswerSessionStorage(SessionStorage):
@@ -122,7 +128,7 @@ class ReferralWizard(NamedUrlSessionWizardView):
         return f"{self.prefix}-started"
 
     def started_token(self) -> str:
-        return signing.dumps(time.time(), salt=STARTED_SALT, compress=False)
+        return new_started_token()
 
     def started_from_page(self) -> float:
         """When the page she posted was drawn, from its signed hidden field; now if the
@@ -272,8 +278,14 @@ class ProfessionalReferralWizard(ReferralWizard):
     ]
 
 
-self_referral = SelfReferralWizard.as_view(url_name="self_referral_step")
-professional_referral = ProfessionalReferralWizard.as_view(url_name="professional_referral_step")
+# A visitor with no cookies gets pages drawn once per process (referrals/views/first_visit.py).
+self_referral = kept_for_new_visitors(
+    SelfReferralWizard.as_view(url_name="self_referral_step"), started_token=new_started_token
+)
+professional_referral = kept_for_new_visitors(
+    ProfessionalReferralWizard.as_view(url_name="professional_referral_step"),
+    started_token=new_started_token,
+)
 
 
 @require_safe

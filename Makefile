@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 # Starts embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are not set.
 WITH_SERVICES := $(BIN)/python -m config.devservices --
 BOOTSTRAP_VERSION ?= 5.3.9
+AXE_VERSION ?= 4.14.1
 
-.PHONY: run test audit bench lint format chromium clean vendor-bootstrap lock
+.PHONY: run test audit bench lint format chromium gettext translations clean vendor-bootstrap vendor-axe lock
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ run: $(STAMP)
 		PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile.dev'
 
 ## test: lint, migration check and the whole suite on PostgreSQL and Redis
-test: $(STAMP) chromium
+test: $(STAMP) chromium gettext
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r config accounts referrals sessions_booking bench
@@ -46,6 +47,17 @@ chromium:
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# The translation tests run makemessages and msgfmt (GNU gettext); install it if missing.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	  else echo "Install gettext first: sudo apt-get install gettext" >&2; exit 1; fi; }
+
+## translations: update locale/*/django.po from the code and compile them (README, "Languages")
+translations: $(STAMP) gettext
+	$(BIN)/python manage.py update_translations
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -60,9 +72,19 @@ vendor-bootstrap:
 	cd /tmp/haven-bootstrap && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) && tar xzf bootstrap-$(BOOTSTRAP_VERSION).tgz
 	rm -rf static/vendor/bootstrap && mkdir -p static/vendor/bootstrap
 	cp /tmp/haven-bootstrap/package/dist/css/bootstrap.min.css /tmp/haven-bootstrap/package/dist/css/bootstrap.min.css.map \
+	   /tmp/haven-bootstrap/package/dist/css/bootstrap.rtl.min.css /tmp/haven-bootstrap/package/dist/css/bootstrap.rtl.min.css.map \
 	   /tmp/haven-bootstrap/package/dist/js/bootstrap.bundle.min.js /tmp/haven-bootstrap/package/dist/js/bootstrap.bundle.min.js.map \
 	   /tmp/haven-bootstrap/package/LICENSE static/vendor/bootstrap/
 	echo "bootstrap $(BOOTSTRAP_VERSION) from the npm registry (npm pack bootstrap@$(BOOTSTRAP_VERSION))" > static/vendor/bootstrap/VERSION
+
+## vendor-axe: replace tests/browser/vendor (axe-core, for the browser tests only) with the given npm release
+vendor-axe:
+	rm -rf /tmp/haven-axe && mkdir -p /tmp/haven-axe
+	cd /tmp/haven-axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	rm -rf tests/browser/vendor && mkdir -p tests/browser/vendor
+	cp /tmp/haven-axe/package/axe.min.js /tmp/haven-axe/package/LICENSE /tmp/haven-axe/package/LICENSE-3RD-PARTY.txt \
+	   tests/browser/vendor/
+	echo "axe-core $(AXE_VERSION) from the npm registry (npm pack axe-core@$(AXE_VERSION)); injected into pages by the browser tests, never served by Haven" > tests/browser/vendor/VERSION
 
 ## lock: refresh requirements/constraints.txt from a clean install of pyproject.toml
 lock:

@@ -12,7 +12,6 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -205,8 +204,21 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 PGHISTORY_APPEND_ONLY = True
 
 # --- Internationalisation ---------------------------------------------------------------
+# Public pages (home, the referral forms, the confirmation page) and her reminder link page
+# are translated; staff pages are English. Each language is named in itself, as the
+# language switcher shows it (Django's own local name for "pa" is in Latin letters; ours is
+# Gurmukhi). English is unprefixed (/refer/), the others by prefix (/pl/refer/): the
+# language lives in the address, never in a cookie (README, "Languages").
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("pl", "Polski"),
+    ("ro", "Română"),
+    ("ur", "اردو"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("bn", "বাংলা"),
+]
+LANGUAGES_BIDI = ["ur"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,3 +24,10 @@ urlpatterns = [
     path("r/", include("sessions_booking.urls_public")),
     path("", include("referrals.urls")),
 ]
+# Her pages in her language, chosen by the address (English unprefixed, /pl/refer/ ...), never
+# by a cookie or the browser's Accept-Language: nothing about her choice is left on a shared
+# phone, and the page she is shown is the page she asked for.
+urlpatterns += i18n_patterns(
+    path("", include("referrals.urls_public")),
+    prefix_default_language=False,
+)

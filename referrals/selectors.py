@@ -69,6 +69,7 @@ CASELOAD_ROW_FIELDS = (
     "status",
     "created_at",
     "next_contact_on",
+    "preferred_language",
     "needs_interpreter",
     "missed_sessions_in_a_row",
     "team",

@@ -1,18 +1,10 @@
+"""Staff pages of referrals. The public pages are in urls_public.py (language-prefixed)."""
+
 from django.urls import path
 
-from referrals.views import audit, case, caseload, home, public
+from referrals.views import audit, case, caseload
 
 urlpatterns = [
-    path("", home.public_home, name="public_home"),
-    path("refer/", public.self_referral, name="self_referral"),
-    path("refer/sent/", public.referral_confirmation, name="referral_confirmation"),
-    path("refer/professional/", public.professional_referral, name="professional_referral"),
-    path(
-        "refer/professional/<slug:step>/",
-        public.professional_referral,
-        name="professional_referral_step",
-    ),
-    path("refer/<slug:step>/", public.self_referral, name="self_referral_step"),
     path("staff/", caseload.staff_home, name="staff_home"),
     path("staff/queue/", caseload.queue, name="team_queue"),
     path("staff/audit/", audit.audit_log, name="audit_log"),

@@ -1,18 +1,21 @@
 """Her confirm/cancel page, reached from the link in a reminder (no sign-in).
 
 It shows only the date, time and place, never her name or the service's, and no page
-title names the service. Unknown, expired and spent links each get a plain page saying
-what to do. Rate limited per address: the tokens cannot be guessed, and this keeps it so.
+title names the service. It is in her preferred language (her referral's). Unknown,
+expired and spent links each get a plain page saying what to do. Rate limited per
+address: the tokens cannot be guessed, and this keeps it so.
 """
 
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from referrals import audit
 from referrals.choices import AuditAction
+from referrals.languages import site_language
 from sessions_booking import booking as rules
 from sessions_booking.links import LinkState, confirm_coming, find_link, spend, state_of
 from sessions_booking.tasks import tell_keyworker_she_cancelled
@@ -21,17 +24,23 @@ STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.CANCELLED: 2
 
 
 def _page(request, link, state, *, status=None, **extra):
-    return render(
-        request,
-        "sessions_booking/link.html",
-        {
-            "state": state.value,
-            "session": link.booking.session if link else None,
-            "confirmed_by_her": bool(link and link.booking.confirmed_by_her_at),
-            **extra,
-        },
-        status=status or STATUS.get(state, 200),
-    )
+    # The link is hers, so the page is in the language she chose on her referral (English
+    # when the site does not have it, or for a link we cannot find).
+    language = site_language(link.booking.referral.preferred_language if link else None)
+    with translation.override(language):
+        response = render(
+            request,
+            "sessions_booking/link.html",
+            {
+                "state": state.value,
+                "session": link.booking.session if link else None,
+                "confirmed_by_her": bool(link and link.booking.confirmed_by_her_at),
+                **extra,
+            },
+            status=status or STATUS.get(state, 200),
+        )
+    response["Content-Language"] = language
+    return response
 
 
 @require_http_methods(["GET", "POST"])

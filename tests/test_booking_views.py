@@ -109,7 +109,7 @@ def test_a_refused_booking_explains_why_and_keeps_what_was_entered(client, amara
     html = response.content.decode()
     assert "There is no crèche at this session" in html
     assert 'name="children_in_creche" value="2"' in html
-    assert f'value="{session.pk}" id="session-{session.pk}" checked' in html
+    assert f'value="{session.pk}" id="id_session_0" checked' in html
 
 
 def test_cancelling_from_the_case_frees_the_place_for_the_waitlist(

@@ -8,6 +8,50 @@ from referrals.models import LONG_TEXT
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
+# Django's own error messages, in plainer words and in our translation catalogue (Django's
+# catalogues for Punjabi and Urdu miss some of them): a woman filling the form in her
+# language must never meet an English error. Keyed by error code; validators' messages
+# (max_length, min_value, max_value, an email's "invalid") are replaced by code too.
+PLAIN_ERROR_MESSAGES = {
+    "required": _("Please answer this question."),
+    "invalid_choice": _("Choose one of the options."),
+    "invalid_list": _("Choose one or more of the options."),
+    "max_length": _("Please shorten this to %(limit_value)d characters or fewer."),
+    "min_value": _("Enter %(limit_value)s or more."),
+    "max_value": _("Enter %(limit_value)s or fewer."),
+}
+PLAIN_INVALID_MESSAGES = (
+    (forms.DateField, _("Enter a real date, like 27 3 1990, or leave it empty.")),
+    (forms.TimeField, _("Enter a time, like 10:00.")),
+    (forms.IntegerField, _("Enter a number, like 2.")),
+    (forms.EmailField, _("Enter an email address, like name@example.com.")),
+)
+
+
+def django_default_messages(field: forms.Field) -> dict:
+    defaults = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    return defaults
+
+
+class PlainErrorsMixin(forms.Form):
+    """Each field's Django default error messages replaced by PLAIN_ERROR_MESSAGES; a
+    message the form gives itself (error_messages=...) is kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            defaults = django_default_messages(field)
+            plain = dict(PLAIN_ERROR_MESSAGES)
+            for field_class, message in PLAIN_INVALID_MESSAGES:
+                if isinstance(field, field_class):
+                    plain["invalid"] = message
+            for code, message in plain.items():
+                current = field.error_messages.get(code)
+                if current is None or current is defaults.get(code):
+                    field.error_messages[code] = message
+
 
 def yes_no_field(label, *, required=False, help_text="", initial=None):
     """A Yes/No question as two radio buttons, cleaned to True/False (None if unanswered)."""

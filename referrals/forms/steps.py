@@ -23,6 +23,7 @@ from referrals.choices import (
 from referrals.consent import CONSENT_VERSION, consent_wording
 from referrals.forms.fields import (
     HoneypotMixin,
+    PlainErrorsMixin,
     choice_checkboxes,
     long_text_field,
     radio_choice,
@@ -34,7 +35,7 @@ from referrals.validation import normalise_uk_phone, parse_children_ages, postco
 NOT_LISTED = ""
 
 
-class AboutYouForm(HoneypotMixin, forms.Form):
+class AboutYouForm(HoneypotMixin, PlainErrorsMixin):
     title = _("About you")
 
     preferred_name = forms.CharField(
@@ -103,7 +104,7 @@ class AboutYouForm(HoneypotMixin, forms.Form):
         return cleaned
 
 
-class KeepingSafeForm(forms.Form):
+class KeepingSafeForm(PlainErrorsMixin):
     title = _("Keeping you safe")
 
     safe_channels = choice_checkboxes(
@@ -193,7 +194,7 @@ class KeepingSafeForm(forms.Form):
         return cleaned
 
 
-class WhatWouldHelpForm(forms.Form):
+class WhatWouldHelpForm(PlainErrorsMixin):
     title = _("What would help")
 
     safe_now = radio_choice(_("Are you safe right now?"), SafeNow.choices, required=True)
@@ -262,8 +263,7 @@ class WhatWouldHelpForm(forms.Form):
         if count is not None and ages and len(ages) != count:
             self.add_error(
                 "children_ages",
-                _("You said you look after %(count)s children but gave %(given)s ages.")
-                % {"count": count, "given": len(ages)},
+                _("Give one age for each child. Check how many children you wrote above."),
             )
         if Substance.OTHER in (cleaned.get("substances") or []) and not cleaned.get(
             "substances_other"
@@ -276,7 +276,7 @@ class WhatWouldHelpForm(forms.Form):
         return cleaned
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PlainErrorsMixin):
     title = _("Your agreement")
 
     consent_to_store = forms.BooleanField(
@@ -307,11 +307,11 @@ class ProfessionalConsentForm(ConsentForm):
     field_order = ["referrer_confirmed_consent"]
 
 
-class CheckAnswersForm(forms.Form):
+class CheckAnswersForm(PlainErrorsMixin):
     title = _("Check your answers")
 
 
-class ReferrerForm(HoneypotMixin, forms.Form):
+class ReferrerForm(HoneypotMixin, PlainErrorsMixin):
     title = _("About you, the referrer")
 
     referrer_name = forms.CharField(label=_("Your name"), max_length=SHORT_TEXT)

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from referrals.access import MANAGE_TEAM, WORK_OWN
-from referrals.choices import Priority, Status
+from referrals.choices import Language, Priority, Status
 from referrals.forms.casework import CaseFilterForm
 from referrals.forms.public_layout import public_fields
 from referrals.links import pk_url_maker
@@ -30,15 +30,14 @@ MISSED_FLAG_FROM = 2
 
 
 def case_flags(case) -> list[tuple[str, str]]:
-    """(badge class, words) for a list row: safeguarding, restricted notes, interpreter,
-    unanswered contact attempts, missed sessions."""
+    """(badge class, words) for a list row: safeguarding, restricted notes, unanswered
+    contact attempts, missed sessions. (Language and interpreter have a column of their
+    own.)"""
     flags = []
     if case.priority == Priority.SAFEGUARDING:
         flags.append(("priority-safeguarding", _("Safeguarding")))
     if case.has_restricted_notes:
         flags.append(("text-bg-dark", _("Restricted notes")))
-    if case.needs_interpreter:
-        flags.append(("text-bg-secondary", _("Interpreter")))
     if case.recent_unanswered >= UNANSWERED_FLAG_FROM:
         n = case.recent_unanswered
         flags.append(
@@ -55,12 +54,14 @@ def caseload_rows(cases, *, now, case_url) -> list:
     # Translated once for the page, not once a row.
     priorities = {value: str(label) for value, label in Priority.choices}
     statuses = {value: str(label) for value, label in Status.choices}
+    languages = {value: str(label) for value, label in Language.choices}
     today = timezone.localdate(now)
     rows = list(cases)
     for case in rows:
         case.url = case_url(case.pk)
         case.priority_label = priorities.get(case.priority, case.priority)
         case.status_label = statuses.get(case.status, case.status)
+        case.language_label = languages.get(case.preferred_language, case.preferred_language)
         case.received_iso = timezone.localtime(case.created_at).isoformat()  # |date:"c"
         case.waiting = timesince(case.created_at, now)
         case.overdue = case.next_contact_on is not None and case.next_contact_on < today

@@ -12,6 +12,8 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
@@ -31,6 +33,7 @@ from referrals.forms.steps import (
     ReferrerForm,
     WhatWouldHelpForm,
 )
+from referrals.languages import SWITCH_FIELD, language_codes
 from referrals.reference import format_reference_code, spell_reference_code
 from referrals.services import create_referral
 from referrals.summary import answer_rows
@@ -120,7 +123,23 @@ class ReferralWizard(NamedUrlSessionWizardView):
             self.set_extra(started_at=self.started_from_page())
             if posted_step:  # she may have opened any step's address first
                 self.storage.current_step = posted_step
+        if SWITCH_FIELD in request.POST:
+            return self.switch_language(request.POST[SWITCH_FIELD], posted_step)
         return super().post(request, *args, **kwargs)
+
+    def switch_language(self, language: str, posted_step: str | None):
+        """The language switcher's buttons post this form: what she typed on this step is
+        kept (unchecked, as "Back" keeps it) and the same step opens in the other language,
+        at that language's address. Her answers live in the session, whatever the address."""
+        if posted_step:
+            self.storage.current_step = posted_step
+        step = self.steps.current
+        form = self.get_form(step=step, data=self.request.POST, files=self.request.FILES)
+        self.storage.set_step_data(step, self.process_step(form))
+        if language not in language_codes():
+            language = get_language()
+        with translation.override(language):
+            return redirect(self.get_step_url(step))
 
     # --- when she started, before there is a session -------------------------------------
     @property

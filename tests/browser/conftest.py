@@ -45,3 +45,32 @@ def phone(chromium):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def staff_browser(chromium, live_server, settings):
+    """``staff_browser(user)``: a desktop browser page signed in as ``user`` (who must have
+    MFA set up). Signing in through allauth's own pages is tested in test_staff_in_browser."""
+    from django.test import Client
+
+    contexts = []
+
+    def open_as(user, *, width=1280):
+        client = Client()
+        client.force_login(user)
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return context.new_page()
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -4,6 +4,7 @@ import pytest
 
 from referrals.choices import Priority
 from referrals.models import Referral
+from tests.browser.checks import press_continue, tab_to
 from tests.factories import TeamFactory
 
 pytestmark = [
@@ -20,22 +21,6 @@ def site(live_server, settings):
     settings.QUICK_EXIT_URL = f"{live_server.url}/healthz?left=1"
     TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
     return live_server.url
-
-
-def tab_to(page, selector, limit=120):
-    """Press Tab until the element matching ``selector`` has focus: proves it is reachable
-    by keyboard, in tab order."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} cannot be reached with the Tab key")
-
-
-def press_continue(page):
-    tab_to(page, "button[type=submit].btn-primary")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_a_woman_completes_the_referral_with_only_the_keyboard(site, phone, artifacts):
@@ -62,7 +47,10 @@ def test_a_woman_completes_the_referral_with_only_the_keyboard(site, phone, arti
     assert page.title().startswith("Error:")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert page.is_checked("input[name='contact-safe_channels'][value='sms']")
-    tab_to(page, "#id_contact-phone")
+    # The summary's link takes her straight to the field.
+    tab_to(page, "[data-error-summary] a[href='#id_contact-phone']")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_contact-phone"
     page.keyboard.type("07911 123456")
     press_continue(page)
 
@@ -89,6 +77,20 @@ def test_a_woman_completes_the_referral_with_only_the_keyboard(site, phone, arti
     page.screenshot(path=artifacts / "referral-sent-360.png", full_page=True)
     # Nothing of the form is kept in the browser's storage.
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+
+    # She leaves with the keyboard. Back does not return to the page she left, and the
+    # earlier step it reaches (each step is a page of its own in the history) shows nothing
+    # she typed: her answers left the server's session when she sent them.
+    reference = referral.display_reference
+    tab_to(page, "#quick-exit")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/healthz?left=1")
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/refer/sent/" not in page.url
+    shown = page.content()
+    for hers in (reference, "Jas", "B12 9QL", "07911 123456"):
+        assert hers not in shown
 
 
 def test_pressing_shift_three_times_leaves_and_back_does_not_return(site, phone):

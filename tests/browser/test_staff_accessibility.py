@@ -1,0 +1,111 @@
+"""The staff pages pass axe-core (WCAG 2.2 A and AA) and reflow at 320 px, and a failed staff
+form puts the focus on an error summary whose links lead to the fields."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.checks import assert_accessible, assert_reflows
+from tests.dataprotection_world import build_world
+from tests.factories import ReferralFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def world():
+    world = build_world()
+    # Someone in the team queue, waiting to be picked up.
+    world["new"] = ReferralFactory(team=world["team"], preferred_name="Queueing")
+    return world
+
+
+def check(page, where):
+    assert_accessible(page, where)
+    assert_reflows(page, 320)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def assert_error_summary_has_focus_and_leads_to_fields(page):
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    targets = page.eval_on_selector_all(
+        "[data-error-summary] a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert targets, "the error summary links to no field"
+    for target in targets:
+        assert target != "#", "an error links nowhere"
+        assert page.locator(target).count() == 1, f"{target} is not on the page"
+
+
+def test_a_keyworkers_pages(world, live_server, staff_browser):
+    page = staff_browser(world["keyworker"])
+    her = world["her"]
+    pages = [
+        ("caseload", reverse("staff_home")),
+        ("team queue", reverse("team_queue")),
+        ("case page", reverse("case_detail", args=[her.pk])),
+        ("case page, new referral", reverse("case_detail", args=[world["new"].pk])),
+        (
+            "booking page",
+            reverse("book_sessions", args=[her.pk]) + f"?programme={world['session'].programme_id}",
+        ),
+    ]
+    for where, path in pages:
+        page.goto(live_server.url + path)
+        check(page, where)
+
+    # Book without choosing a session: the summary takes the focus and links to the first
+    # session's radio button.
+    with page.expect_navigation():
+        page.click("form[action$='/book/'] button[type=submit]")
+    assert_error_summary_has_focus_and_leads_to_fields(page)
+    check(page, "booking page, with errors")
+
+    # Record a contact attempt without saying how or what happened: two radio groups.
+    page.goto(live_server.url + reverse("case_detail", args=[her.pk]))
+    with page.expect_navigation():
+        page.click("form[action$='/contact-attempts/'] button[type=submit]")
+    assert_error_summary_has_focus_and_leads_to_fields(page)
+    check(page, "case page, with errors")
+
+
+def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
+    admin = staff_browser(world["admin"])
+    session, her = world["session"], world["her"]
+    for where, path in [
+        ("groups calendar", reverse("config_calendar")),
+        ("session", reverse("config_session_detail", args=[session.pk])),
+        ("session roster", reverse("session_roster", args=[session.pk])),
+        ("venues", reverse("config_venues")),
+        ("programmes", reverse("config_programmes")),
+        ("new session", reverse("config_session_create")),
+        ("messages", reverse("config_messages")),
+        ("dashboard", reverse("reports_dashboard")),
+        ("data protection", reverse("dp_index")),
+        ("record of processing", reverse("dp_processing")),
+        ("subject access", reverse("dp_subject_access", args=[her.pk])),
+        ("erase", reverse("dp_erase", args=[her.pk])),
+        ("audit log", reverse("audit_log")),
+        ("people", reverse("staff_people")),
+        ("invite", reverse("staff_invite")),
+    ]:
+        admin.goto(live_server.url + path)
+        check(admin, where)
+
+    admin.goto(live_server.url + reverse("config_session_create"))
+    with admin.expect_navigation():
+        admin.click("main form button[type=submit].btn-primary")
+    assert_error_summary_has_focus_and_leads_to_fields(admin)
+    check(admin, "new session, with errors")
+
+    lead = staff_browser(world["lead"])
+    for where, name in [
+        ("team lead's caseload", "staff_home"),
+        ("team lead's dashboard", "reports_dashboard"),
+        ("team lead's audit log", "audit_log"),
+    ]:
+        lead.goto(live_server.url + reverse(name))
+        check(lead, where)

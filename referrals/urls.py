@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from referrals.views import audit, case, caseload
+from referrals.views import audit, case, caseload, home
 
 urlpatterns = [
+    # "Exit this page" on every public page, in every language (views/home.py).
+    path("exit/", home.quick_exit, name="quick_exit"),
     path("staff/", caseload.staff_home, name="staff_home"),
     path("staff/queue/", caseload.queue, name="team_queue"),
     path("staff/audit/", audit.audit_log, name="audit_log"),

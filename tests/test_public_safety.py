@@ -61,7 +61,7 @@ def test_every_anonymous_page_has_a_quick_exit_link_that_works_without_javascrip
         link = re.search(r"<a [^>]*data-quick-exit[^>]*>", html)
         assert link, f"{path} has no quick-exit control"
         # A plain link: without JavaScript, clicking it still leaves for the neutral site.
-        assert f'href="{settings.QUICK_EXIT_URL}"' in link.group(0), path
+        assert f'href="{reverse("quick_exit")}"' in link.group(0), path
         assert 'rel="noreferrer"' in link.group(0), path
         # It comes first after the skip link, so it is at the top and first in tab order.
         first_link = re.findall(r"<a [^>]*>", html)[1]
@@ -125,3 +125,30 @@ def test_bootstrap_is_served_from_our_own_static_files(public_pages):
     assert (vendored / "VERSION").read_text().startswith("bootstrap 5.")
     html = public_pages["/"].content.decode()
     assert 'href="/static/vendor/bootstrap/bootstrap.min.css"' in html
+
+
+def test_the_quick_exit_forgets_her_answers_and_leaves_for_the_neutral_site(client, db):
+    from tests.factories import TeamFactory
+    from tests.referral_journey import SELF, VALID_ANSWERS, step_url
+
+    TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
+    answers = {f"about-{name}": value for name, value in VALID_ANSWERS["about"].items()}
+    client.post(step_url(SELF, "about"), {f"{SELF['prefix']}-current_step": "about", **answers})
+    typed = VALID_ANSWERS["about"]["preferred_name"]
+    assert typed in client.get(step_url(SELF, "about")).content.decode()
+    session_key = client.session.session_key
+    assert session_key
+
+    response = client.get(reverse("quick_exit"))
+
+    assert response.status_code == 302
+    assert response["Location"] == settings.QUICK_EXIT_URL
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert "no-store" in response["Cache-Control"]
+    assert response.cookies["sid"].value == ""  # her session cookie is deleted
+    assert response.cookies["csrf"].value == ""
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=session_key).exists()
+    # Back to the step she had answered: nothing of hers is on it.
+    assert typed not in client.get(step_url(SELF, "about")).content.decode()

@@ -106,6 +106,25 @@ def test_pressing_shift_three_times_leaves_and_back_does_not_return(site, phone)
     assert "before=1" in page.url
 
 
+def test_after_the_exit_back_to_an_earlier_step_shows_nothing_she_typed(site, phone):
+    """Each step is its own page in her history and the exit replaces only the current
+    one; /exit/ forgets her answers, so Back to the step before shows an empty form."""
+    page = phone
+    page.goto(f"{site}/refer/")
+    page.fill("#id_about-preferred_name", "Jasvinder")
+    page.fill("#id_about-postcode", "B12 9QL")
+    page.select_option("#id_about-age_range", "25_34")
+    press_continue(page)
+    assert "/refer/contact/" in page.url
+    tab_to(page, "#quick-exit")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/healthz?left=1")
+    page.go_back()
+    assert "/refer/about/" in page.url
+    assert page.input_value("#id_about-preferred_name") == ""
+    assert "Jasvinder" not in page.content()
+
+
 def test_the_exit_button_replaces_the_page_in_history(site, phone):
     page = phone
     page.goto(f"{site}/healthz?before=1")

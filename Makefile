@@ -46,6 +46,11 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
+	@# Fonts for Urdu, Gurmukhi and Bengali, so screenshots show words, not boxes.
+	@fc-list 2>/dev/null | grep -q "Noto Sans Gurmukhi" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq fonts-noto-core >/dev/null; \
+	  else echo "For readable screenshots: sudo apt-get install fonts-noto-core" >&2; fi; }
 
 # The translation tests run makemessages and msgfmt (GNU gettext); install it if missing.
 gettext:

@@ -33,6 +33,17 @@ def no_kept_pages():
 
 
 @pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request to a language's address leaves that language active in this thread; the
+    next test starts in the default language, whichever ran before it."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness (~0.2 s per password) is for attackers, not for tests
     # that create several staff members each. Production keeps Django's default hashers.

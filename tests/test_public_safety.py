@@ -152,3 +152,16 @@ def test_the_quick_exit_forgets_her_answers_and_leaves_for_the_neutral_site(clie
     assert not Session.objects.filter(session_key=session_key).exists()
     # Back to the step she had answered: nothing of hers is on it.
     assert typed not in client.get(step_url(SELF, "about")).content.decode()
+
+
+def test_phone_numbers_read_left_to_right_in_a_right_to_left_page(client, db):
+    """In Urdu, groups of digits separated by spaces are laid out right to left unless
+    marked: 0808 2000 247 would show as 247 2000 0808, a wrong number."""
+    html = client.get("/ur/").content.decode()
+    assert 'dir="rtl"' in html
+    numbers = re.findall(r"<a href=\"tel:(\d+)\"([^>]*)>", html)
+    assert {"08082000247", "116123", "03001236600"} <= {number for number, _rest in numbers}
+    for number, rest in numbers:
+        if len(number) > 3:
+            assert 'dir="ltr"' in rest, number
+    assert f'<bdi dir="ltr">{settings.SERVICE_PHONE}</bdi>' in html

@@ -52,10 +52,13 @@ def assert_labels_and_inputs_on_the_right(page, label, field):
     assert label_text_right > form_right - 24
 
 
-def test_the_referral_in_urdu_is_right_to_left_with_a_translated_error_summary(site, phone):
+def test_the_referral_in_urdu_is_right_to_left_with_a_translated_error_summary(
+    site, phone, artifacts
+):
     page = phone
     page.goto(f"{site}/ur/refer/")
     assert_right_to_left(page)
+    page.screenshot(path=artifacts / "referral-urdu-360.png", full_page=True)
     assert_labels_and_inputs_on_the_right(
         page, "label[for='id_about-preferred_name']", "#id_about-preferred_name"
     )
@@ -74,6 +77,7 @@ def test_the_referral_in_urdu_is_right_to_left_with_a_translated_error_summary(s
     assert not heading.isascii(), f"the error summary heading is not in Urdu: {heading!r}"
     assert page.title() != first_title
     assert_accessible(page, "Urdu: about, with errors")
+    page.screenshot(path=artifacts / "referral-urdu-errors-360.png", full_page=True)
 
     # The summary's link takes her to the field she missed.
     tab_to(page, "[data-error-summary] a[href='#id_about-preferred_name']")

@@ -219,3 +219,23 @@ def test_password_reset_does_not_reveal_whether_an_address_has_an_account():
     assert status == 302
     assert location == reverse("account_reset_password_done")
     assert [message.to for message in mail.outbox] == [["known@haven.test"]]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args"),
+    [
+        ("staff_invite", []),
+        ("config_venue_create", []),
+        ("config_message_edit", ["pl", "discreet"]),
+    ],
+)
+def test_staff_pages_with_scripts_of_their_own_keep_the_staff_scripts(
+    client, sign_in, url_name, args
+):
+    """A page adding a script must keep the staff layout's (Bootstrap's navigation and
+    the idle-timeout warning): `{{ block.super }}`."""
+    sign_in(UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True))
+    html = client.get(reverse(url_name, args=args)).content.decode()
+    assert '<script src="/static/js/session-timeout.js" defer></script>' in html
+    assert "bootstrap.bundle.min.js" in html
+    assert "js/referral-form.js" in html

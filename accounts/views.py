@@ -4,21 +4,19 @@ Only service admins (permission ``referrals.invite_staff``) see the people pages
 else gets 404, so the pages' existence is not revealed (least privilege, DESIGN.md section 3).
 """
 
-from functools import wraps
-
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.access import permission_or_404
 from accounts.forms import InviteStaffForm
 from accounts.invitations import InvitationNotSent, invite_staff_member
 from accounts.models import User
@@ -26,18 +24,8 @@ from accounts.services import INVITE_STAFF_PERMISSION, deactivate_staff_member
 from referrals import audit
 from referrals.choices import AuditAction
 
-
-def staff_managers_only(view):
-    """Signed-out visitors go to sign in; signed-in staff who may not manage staff get 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm(INVITE_STAFF_PERMISSION):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The people pages: service admins who invite and deactivate staff.
+staff_managers_only = permission_or_404(INVITE_STAFF_PERMISSION)
 
 
 def staff_directory():

@@ -5,18 +5,16 @@ Only holders of ``referrals.manage_data_protection`` (service admins) see these 
 anyone else signed in gets 404, as on the other admin pages, so their existence is not
 revealed. Every export and every erasure is audited."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.access import permission_or_404
 from referrals import audit
 from referrals.choices import AnonymisedBecause, AuditAction
 from referrals.dataprotection import selectors, services
@@ -26,17 +24,8 @@ from referrals.models import Referral
 MANAGE_DATA_PROTECTION = "referrals.manage_data_protection"
 
 
-def data_protection_only(view):
-    """Signed-out visitors go to sign in; signed-in staff without the permission get 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm(MANAGE_DATA_PROTECTION):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Service admins' data-protection pages.
+data_protection_only = permission_or_404(MANAGE_DATA_PROTECTION)
 
 
 def _case(pk) -> Referral:

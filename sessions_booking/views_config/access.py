@@ -1,26 +1,15 @@
 """Who may see the service admins' pages, and how their forms are drawn."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
+
+from accounts.access import permission_or_404
 
 CONFIGURE_SERVICE = "referrals.configure_service"
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
-def service_admins_only(view):
-    """Signed-out visitors go to sign in; signed-in staff who may not configure get 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm(CONFIGURE_SERVICE):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The groups setup pages: service admins who configure the service.
+service_admins_only = permission_or_404(CONFIGURE_SERVICE)
 
 
 def render_form(request, form, *, title, submit, cancel_url, intro="", **context):

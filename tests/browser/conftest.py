@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import TeamFactory
+
 # Playwright's sync API keeps an event loop running in the main thread for the session; the
 # ORM calls tests make beside it are plain synchronous calls. Haven has no async code paths.
 # (tests/test_production_settings.py removes this from the processes it starts.)
@@ -74,3 +76,14 @@ def staff_browser(chromium, live_server, settings):
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live server's address, set up for the public journeys: a team covering B12,
+    "Exit this page" leading back to the server (so tests can see where she went), and
+    no too-fast check (a browser test fills a step in milliseconds)."""
+    settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
+    settings.QUICK_EXIT_URL = f"{live_server.url}/healthz?left=1"
+    TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
+    return live_server.url

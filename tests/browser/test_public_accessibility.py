@@ -5,21 +5,13 @@ the pages that show errors; screenshots of the form at 360 and 1280 px go to tes
 import pytest
 
 from tests.browser.checks import assert_accessible, assert_reflows
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory
+from tests.factories import GroupSessionFactory, ReferralFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def site(live_server, settings):
-    settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
-    settings.QUICK_EXIT_URL = f"{live_server.url}/healthz?left=1"
-    TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
-    return live_server.url
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import pytest
 from referrals.choices import Priority
 from referrals.models import Referral
 from tests.browser.checks import press_continue, tab_to
-from tests.factories import TeamFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -13,14 +12,6 @@ pytestmark = [
     # serialized_rollback restores the role groups (data migration) after the flush.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def site(live_server, settings):
-    settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
-    settings.QUICK_EXIT_URL = f"{live_server.url}/healthz?left=1"
-    TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
-    return live_server.url
 
 
 def test_a_woman_completes_the_referral_with_only_the_keyboard(site, phone, artifacts):

@@ -6,7 +6,6 @@ import pytest
 
 from referrals.models import Referral
 from tests.browser.checks import assert_accessible, press_continue, tab_to
-from tests.factories import TeamFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,14 +14,6 @@ pytestmark = [
 ]
 
 ENGLISH_SUMMARY_HEADING = "There is a problem"
-
-
-@pytest.fixture
-def site(live_server, settings):
-    settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
-    settings.QUICK_EXIT_URL = f"{live_server.url}/healthz?left=1"
-    TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
-    return live_server.url
 
 
 def assert_right_to_left(page):

@@ -8,7 +8,7 @@ WITH_SERVICES := $(BIN)/python -m config.devservices --
 BOOTSTRAP_VERSION ?= 5.3.9
 AXE_VERSION ?= 4.14.1
 
-.PHONY: run test audit bench lint format chromium gettext translations clean vendor-bootstrap vendor-axe lock
+.PHONY: run test test-clocks audit bench profile lint format chromium gettext translations clean vendor-bootstrap vendor-axe lock
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ test: $(STAMP) chromium gettext
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)'
 
+## test-clocks: the whole suite again with every test's clock moved (tests/clock.py): a year
+## ahead, then half an hour before the UK clocks go forward and go back; CLOCKS to choose
+CLOCKS ?= year-ahead spring-forward fall-back
+test-clocks: $(STAMP) chromium gettext
+	$(WITH_SERVICES) sh -c 'failed=""; for clock in $(CLOCKS); do \
+		echo "=== clock: $$clock"; \
+		$(BIN)/python -m pytest --clock=$$clock $(PYTEST_ARGS) || failed="$$failed $$clock"; \
+	done; if [ -n "$$failed" ]; then echo "failed on:$$failed" >&2; exit 1; fi'
+
 ## audit: known vulnerabilities in the pinned dependencies (pip-audit; needs the network)
 audit: $(STAMP)
 	$(BIN)/pip-audit --strict --progress-spinner off --no-deps --disable-pip \
@@ -39,6 +48,10 @@ audit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[bench]'
 	$(WITH_SERVICES) $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## profile: server CPU per page, in-process (bench/README.md); PROFILE_ARGS="--reuse-db" etc.
+profile: $(STAMP)
+	$(WITH_SERVICES) $(BIN)/python -m bench.profile_pages $(PROFILE_ARGS)
 
 # The browser tests use the system's Chromium; install it (as root, Debian/Ubuntu) if missing.
 chromium:

@@ -8,7 +8,7 @@ from accounts.services import upsert_staff_user, upsert_team
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose; refused in production  # nosec B105
 # Every demo account's authenticator secret (base32). Add it to an authenticator app, or run
-# `python manage.py demo_totp` for the current code.
+# `.venv/bin/python manage.py demo_totp` for the current code.
 DEMO_TOTP_SECRET = "HAVENDEMOHAVENDEMOHAVENDEMOSTAFF"  # noqa: S105 - demo only  # nosec B105
 
 TEAMS = {
@@ -63,4 +63,4 @@ def print_logins(stdout):
         stdout.write(f"  {email:<24} {role_names}{where}")
     stdout.write(f"  password for all: {DEMO_PASSWORD}")
     stdout.write(f"  authenticator secret for all: {DEMO_TOTP_SECRET}")
-    stdout.write("  current authenticator code: python manage.py demo_totp")
+    stdout.write("  current authenticator code: .venv/bin/python manage.py demo_totp")

@@ -1,9 +1,9 @@
 """Server CPU per request for the pages issue 9 measures, rendered in this process.
 
-    python -m bench.profile_pages                  # seed a database of its own, then measure
-    python -m bench.profile_pages --reuse-db       # measure again on the database seeded before
-    python -m bench.profile_pages -n 200 caseload  # only these pages, this many requests each
-    python -m bench.profile_pages --cprofile 40 calendar  # and its costliest functions
+    make profile                                       # seed a database of its own, then measure
+    make profile PROFILE_ARGS=--reuse-db               # measure again on the database seeded before
+    make profile PROFILE_ARGS="-n 200 caseload"        # only these pages, this many requests each
+    make profile PROFILE_ARGS="--cprofile 40 calendar" # and its costliest functions
 
 Locust's numbers (bench/web.py) move with whatever else the machine is doing; the CPU time
 this process spends on one request does not, much. Each request goes through Haven's whole
@@ -427,7 +427,7 @@ def prepare_database(services: Services, *, reuse: bool) -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m bench.profile_pages",
+        prog="make profile PROFILE_ARGS=...",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,8 +1,8 @@
 """``make bench``: run the benchmarks on databases of their own, print the table and
 write bench/results/latest.json and latest.md.
 
-    python -m bench.run              # every benchmark
-    python -m bench.run reminders    # only these
+    make bench                          # every benchmark
+    make bench BENCH_ARGS=reminders     # only these
 
 Exits non-zero only when a benchmark could not run; a missed target is a "no" in the
 table.
@@ -24,7 +24,7 @@ BENCHMARKS = {
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m bench.run",
+        prog="make bench BENCH_ARGS=...",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

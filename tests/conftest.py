@@ -6,6 +6,9 @@ from django.test import RequestFactory
 from accounts.roles import Role
 from tests.factories import UserFactory, enable_mfa
 
+# --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").
+pytest_plugins = ["tests.clock"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_cache(settings):

@@ -81,9 +81,10 @@ def test_one_active_booking_per_woman_per_session(request_by, keyworker):
 @pytest.mark.parametrize(
     ("session_kwargs", "children", "message"),
     [
-        ({"starts_at": timezone.now() - timedelta(hours=1)}, 0, "already started"),
-        ({"booking_cutoff": timezone.now() - timedelta(minutes=1)}, 0, "closed at"),
-        ({"cancelled_at": timezone.now()}, 0, "cancelled"),
+        # Times as offsets from the test's clock, which may be moved (tests/clock.py).
+        ({"starts_at": -timedelta(hours=1)}, 0, "already started"),
+        ({"booking_cutoff": -timedelta(minutes=1)}, 0, "closed at"),
+        ({"cancelled_at": timedelta(0)}, 0, "cancelled"),
         ({"creche_places": 0}, 1, "no crèche"),
     ],
     ids=["past", "cut-off passed", "cancelled", "no crèche places"],
@@ -91,13 +92,16 @@ def test_one_active_booking_per_woman_per_session(request_by, keyworker):
 def test_bookings_that_cannot_happen_are_refused_clearly(
     request_by, session_kwargs, children, message
 ):
-    starts = session_kwargs.get("starts_at", timezone.now() + timedelta(days=3))
+    now = timezone.now()
+    session_kwargs = {
+        name: now + value if isinstance(value, timedelta) else value
+        for name, value in session_kwargs.items()
+    }
+    starts = session_kwargs.get("starts_at", now + timedelta(days=3))
     session = GroupSessionFactory(
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
-        booking_cutoff=session_kwargs.get(
-            "booking_cutoff", min(starts, timezone.now() + timedelta(days=2))
-        ),
+        booking_cutoff=session_kwargs.get("booking_cutoff", min(starts, now + timedelta(days=2))),
         **{k: v for k, v in session_kwargs.items() if k not in ("starts_at", "booking_cutoff")},
     )
     with pytest.raises(BookingRefused, match=message):

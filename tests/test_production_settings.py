@@ -12,27 +12,23 @@ import textwrap
 import pytest
 from django.conf import settings
 
+from tests.processes import child_process_environment
+
 pytestmark = pytest.mark.slow
 
 STRONG_SECRET = "k3x9-" * 12
 
 
 def run_django(code_or_args, **env_overrides):
-    env = {
-        **os.environ,
+    production = {
         "HAVEN_ENV": "production",
         "SECRET_KEY": STRONG_SECRET,
         "FIELD_ENCRYPTION_SALTS": "test-salt-one,test-salt-two",
         "ALLOWED_HOSTS": "haven.example.org",
         "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": None,
     }
-    for key, value in env_overrides.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = child_process_environment(**{**production, **env_overrides})
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
     return subprocess.run(
         [sys.executable, *args],
@@ -146,17 +142,15 @@ def test_gunicorn_serves_healthz_over_plain_http_in_production():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "HAVEN_ENV": "production",
-        "SECRET_KEY": STRONG_SECRET,
-        "FIELD_ENCRYPTION_SALTS": "test-salt-one",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = child_process_environment(
+        HAVEN_ENV="production",
+        SECRET_KEY=STRONG_SECRET,
+        FIELD_ENCRYPTION_SALTS="test-salt-one",
+        ALLOWED_HOSTS="127.0.0.1",
+        WEB_CONCURRENCY="1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        DJANGO_SETTINGS_MODULE=None,
+    )
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "-c", "config/gunicorn.py"], cwd=settings.BASE_DIR, env=env

@@ -14,12 +14,10 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -29,6 +27,7 @@ from sessions_booking.booking import book_client
 from sessions_booking.models import Reminder, ReminderStatus
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
 from tests.fake_notify import fake_notify_fixture  # noqa: F401
+from tests.processes import child_process_environment
 
 pytestmark = [
     pytest.mark.slow,
@@ -59,17 +58,6 @@ def due_reminders(count_bookings=BOOKINGS) -> list[Reminder]:
     assert len(reminders) == 2 * count_bookings
     assert {r.status for r in reminders} == {ReminderStatus.SCHEDULED}
     return reminders
-
-
-def worker_database_url() -> str:
-    """The pytest test database, for the worker processes."""
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{quote(db['NAME'], safe='')}"
-    )
 
 
 class Worker:
@@ -135,13 +123,9 @@ def workers(fake_notify):
 
         def start(self, **environ) -> Worker:
             env = {
-                **os.environ,
+                **child_process_environment(),
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 "PYTHONUNBUFFERED": "1",
-                "DATABASE_URL": worker_database_url(),
-                "REDIS_URL": django_settings.REDIS_URL,
-                "CELERY_BROKER_URL": app.conf.broker_url,
-                "CELERY_RESULT_BACKEND": app.conf.result_backend,
                 **fake_notify.settings(),
                 "NOTIFY_SMS_SENDER_ID": "",
                 "NOTIFY_TIMEOUT_SECONDS": "30",

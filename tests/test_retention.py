@@ -35,7 +35,6 @@ from tests.dataprotection_world import HER_SECRETS, build_world
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-NOW = timezone.now()
 
 
 def aged(referral, **fields):
@@ -46,9 +45,10 @@ def aged(referral, **fields):
 
 @pytest.fixture
 def cases():
+    now = timezone.now()  # the test's clock, which may be moved (tests/clock.py)
     team = TeamFactory(name="North")
     keyworker = UserFactory(team=team, roles={Role.KEYWORKER})
-    long_ago = NOW - relativedelta(years=6, days=1)
+    long_ago = now - relativedelta(years=6, days=1)
     cases = {
         "closed_long_ago": aged(
             ReferralFactory(team=team, assigned_to=keyworker, preferred_name="Oldclosed"),
@@ -61,29 +61,29 @@ def cases():
             ReferralFactory(team=team, preferred_name="Recentclosed"),
             status=Status.CLOSED,
             closed_reason=ClosedReason.COMPLETED,
-            closed_at=NOW - relativedelta(years=5),
-            created_at=NOW - relativedelta(years=5),
+            closed_at=now - relativedelta(years=5),
+            created_at=now - relativedelta(years=5),
         ),
         "never_contacted": aged(
             ReferralFactory(team=team, assigned_to=keyworker, preferred_name="Neverreached"),
             status=Status.CONTACTING,
-            created_at=NOW - relativedelta(months=13),
+            created_at=now - relativedelta(months=13),
             next_contact_on=timezone.localdate(),
         ),
         "spoke_to_her": aged(
             ReferralFactory(team=team, assigned_to=keyworker),
             status=Status.CONTACTING,
-            created_at=NOW - relativedelta(months=13),
+            created_at=now - relativedelta(months=13),
         ),
         "came_to_a_group": aged(
             ReferralFactory(team=team, assigned_to=keyworker),
             status=Status.ACTIVE,
-            created_at=NOW - relativedelta(months=13),
+            created_at=now - relativedelta(months=13),
         ),
         "booked_for_next_week": aged(
             ReferralFactory(team=team, assigned_to=keyworker),
             status=Status.ACTIVE,
-            created_at=NOW - relativedelta(months=13),
+            created_at=now - relativedelta(months=13),
         ),
         "professional_referral": aged(
             ReferralFactory(
@@ -92,10 +92,10 @@ def cases():
                 referrer_confirmed_consent=True,
                 referrer_name="Dr Who",
             ),
-            created_at=NOW - relativedelta(months=13),
+            created_at=now - relativedelta(months=13),
         ),
         "eleven_months_ago": aged(
-            ReferralFactory(team=team), created_at=NOW - relativedelta(months=11)
+            ReferralFactory(team=team), created_at=now - relativedelta(months=11)
         ),
     }
     for case in cases.values():
@@ -109,8 +109,8 @@ def cases():
             outcome=ContactOutcome.SPOKE,
         )  # fmt: skip
     past = GroupSessionFactory(
-        starts_at=NOW - timedelta(days=30), ends_at=NOW - timedelta(days=30, hours=-2),
-        booking_cutoff=NOW - timedelta(days=31),
+        starts_at=now - timedelta(days=30), ends_at=now - timedelta(days=30, hours=-2),
+        booking_cutoff=now - timedelta(days=31),
     )  # fmt: skip
     Booking.objects.create(
         session=past, referral=cases["came_to_a_group"], status=BookingStatus.LATE,
@@ -230,7 +230,7 @@ def sample(model_field, index):
     if isinstance(model_field, models.IntegerField):
         return 2
     if isinstance(model_field, models.DateTimeField):
-        return NOW
+        return timezone.now()
     if isinstance(model_field, models.DateField):
         return date(1990, 1, 2)
     if isinstance(model_field, models.TimeField):

@@ -625,7 +625,10 @@ def test_reminder_hours_must_be_whole_numbers():
     assert "These are not: two" in form.errors["reminder_offsets_hours"][0]
 
 
-def test_a_venue_keeps_its_creche_while_sessions_to_come_offer_creche_places(planned, venue):
+def test_a_venue_keeps_its_creche_while_sessions_to_come_offer_creche_places(
+    planned, venue, time_machine
+):
+    time_machine.move_to(BEFORE)  # `planned` is on 7 December 2026: still to come
     data = {"name": venue.name, "address": venue.address, "is_active": "on"}
     form = VenueForm(data=data, instance=venue)
     assert not form.is_valid()
@@ -858,12 +861,10 @@ def test_blank_places_take_the_programme_defaults(admin_client, programme, venue
     ("overrides", "message", "kept"),
     [
         pytest.param(
-            {"day": (timezone.localdate() - timedelta(days=1)).isoformat()},
-            "is in the past", "day", id="past",
+            {"day": -1}, "is in the past", "day", id="past",
         ),
         pytest.param(
-            {"day": timezone.localdate().isoformat(), "start_time": "23:58",
-             "end_time": "23:59", "booking_cutoff_hours": "168"},
+            {"day": 1, "booking_cutoff_hours": "168"},
             "Booking would already have closed", "booking_cutoff_hours", id="cutoff-passed",
         ),
         pytest.param(
@@ -877,6 +878,8 @@ def test_blank_places_take_the_programme_defaults(admin_client, programme, venue
 def test_a_refused_session_keeps_everything_typed(
     admin_client, programme, venue, overrides, message, kept
 ):
+    if isinstance(overrides.get("day"), int):  # days from the test's today, not collection's
+        overrides = {**overrides, "day": next_week_day(overrides["day"]).isoformat()}
     data = session_form_data(programme, venue, **overrides)
     response = admin_client.post(reverse("config_session_create"), data)
     assert response.status_code == 400
@@ -1018,11 +1021,14 @@ def test_a_refused_series_keeps_everything_typed(admin_client, programme, venue)
 def test_editing_a_series_from_the_staff_pages_leaves_past_sessions_alone(
     admin_client, programme, venue
 ):
+    # Eight weekly sessions, the first 20 days ago: three past, five to come from tomorrow.
+    first_date = timezone.localdate() - timedelta(days=20)
     series = scheduling.create_weekly_series(
-        **series_args(programme, venue, first_date=date(2026, 10, 12)), now=BEFORE
+        **series_args(programme, venue, first_date=first_date),
+        now=london(*first_date.timetuple()[:3], 9) - timedelta(days=1),
     )
     past = {s.pk: s.starts_at for s in series.sessions.all() if s.starts_at <= timezone.now()}
-    assert past  # the clock in these tests is after 12 October 2026
+    assert len(past) == 3
     url = reverse("config_series_edit", args=[series.pk])
     page = admin_client.get(url)
     assert input_value(page, "start_time") == "18:00"

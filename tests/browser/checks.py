@@ -38,6 +38,18 @@ def axe(page) -> list[dict]:
         page._haven_axe_routed = True
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=page.evaluate("location.origin") + AXE_PATH)
+    # A page that moved the focus (the error summary) may still be scrolling smoothly; axe
+    # run mid-scroll sees targets half under the sticky exit bar that a person never sees.
+    page.evaluate(
+        """async () => {
+            const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+            let last = null;
+            for (let i = 0; i < 120 && window.scrollY !== last; i++) {
+                last = window.scrollY;
+                await frame(); await frame();
+            }
+        }"""
+    )
     violations = page.evaluate(
         """async (tags) => {
             const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});

@@ -17,35 +17,25 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from tests.processes import child_process_environment
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 
 BUDGET_BYTES = 150 * 1000
 
 
 def production_env(static_root, port):
-    database = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "HAVEN_ENV": "production",
-        "SECRET_KEY": "k3x9-" * 12,
-        "FIELD_ENCRYPTION_SALTS": "test-salt-one",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(static_root),
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        # The test database: the page must not depend on anything the tests did not set up.
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-            f"/{database['NAME']}"
-        ),
-    }
-    if database.get("PASSWORD"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].replace(
-            f"//{database['USER']}@", f"//{database['USER']}:{database['PASSWORD']}@"
-        )
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return env
+    # The test database: the page must not depend on anything the tests did not set up.
+    return child_process_environment(
+        HAVEN_ENV="production",
+        SECRET_KEY="k3x9-" * 12,
+        FIELD_ENCRYPTION_SALTS="test-salt-one",
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(static_root),
+        WEB_CONCURRENCY="1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        DJANGO_SETTINGS_MODULE=None,
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Create the first service admin of a new deployment and print her set-password link.
 
-    python manage.py create_service_admin admin@example.org "Full Name"
+    docker compose exec web python manage.py create_service_admin admin@example.org "Full Name"
+
+(in development: ``.venv/bin/python manage.py create_service_admin ...``)
 
 She then chooses her password through the link, sets up MFA at her first staff page, and
 invites everyone else from /staff/people/. No superuser is needed (or wanted: a superuser

@@ -1,0 +1,61 @@
+"""The environment for a process a test starts (a server, a Celery worker, ``manage.py``).
+
+The child must use exactly what this test run uses: the test database on the same server
+(a TCP host and port, or the embedded PostgreSQL's socket directory), the same Redis, the
+same Celery broker and result backend, and the test's clock (tests/clock.py). Building the
+URL from ``HOST`` and ``PORT`` alone once sent children to 127.0.0.1:5432 while the suite ran
+on the embedded server, whose socket directory sits in ``OPTIONS``.
+"""
+
+import os
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.db import connection
+
+from tests.clock import child_environment
+
+
+def database_url_of(db: dict | None = None) -> str:
+    """A ``DATABASE_URL`` naming the database this test run is using (or ``db``)."""
+    db = db or connection.settings_dict
+    options = {
+        key: value
+        for key, value in (db.get("OPTIONS") or {}).items()
+        if isinstance(value, str | int) and not isinstance(value, bool)
+    }
+    host = db["HOST"] or str(options.get("host", ""))
+    port = db["PORT"] or options.get("port", "")
+    options.pop("host", None)
+    options.pop("port", None)
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    if host.startswith("/"):  # a socket directory: libpq's host parameter, not a hostname
+        options = {"host": host, **({"port": port} if port else {}), **options}
+        netloc = f"{user}{password}@"
+    else:
+        netloc = f"{user}{password}@{host or '127.0.0.1'}:{port or 5432}"
+    query = f"?{urlencode(options)}" if options else ""
+    return f"postgres://{netloc}/{quote(db['NAME'], safe='')}{query}"
+
+
+def child_process_environment(**overrides: str | None) -> dict[str, str]:
+    """``os.environ`` with this run's database, Redis, broker and clock; ``None`` removes a
+    variable. The child reads its settings afresh, so Django's test-only variables go."""
+    from config.celery import app
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": app.conf.broker_url,
+        "CELERY_RESULT_BACKEND": app.conf.result_backend,
+        **child_environment(),
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env

@@ -36,6 +36,8 @@ STAFF = [
         {Role.KEYWORKER},
         False,
     ),
+    # Subject access and erasure: a role of its own, not part of being a service admin.
+    ("dpo@haven.example", "Dara Evans", None, {Role.DATA_PROTECTION}, False),
 ]
 
 

@@ -16,7 +16,31 @@ class RadioGroup(forms.RadioSelect):
         return super().id_for_label(id_, index)
 
 
-class InviteStaffForm(forms.Form):
+def team_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("No team (service admins only)"),
+        help_text=_("Keyworkers and team leads must be in a team."),
+    )
+
+
+class TeamForRolesForm(forms.Form):
+    """Keyworkers and team leads work in a team: the form asks for one when ``roles_chosen()``
+    names either."""
+
+    def roles_chosen(self, cleaned_data) -> set[Role]:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.roles_chosen(cleaned_data) & ROLES_NEEDING_A_TEAM and not cleaned_data.get("team"):
+            self.add_error("team", _("Choose a team: keyworkers and team leads work in a team."))
+        return cleaned_data
+
+
+class InviteStaffForm(TeamForRolesForm):
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=150,
@@ -40,13 +64,7 @@ class InviteStaffForm(forms.Form):
         coerce=Role,
         widget=RadioGroup,
     )
-    team = forms.ModelChoiceField(
-        label=_("Team"),
-        queryset=Team.objects.all(),
-        required=False,
-        empty_label=_("No team (service admins only)"),
-        help_text=_("Keyworkers and team leads must be in a team."),
-    )
+    team = team_field()
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -56,8 +74,23 @@ class InviteStaffForm(forms.Form):
             )
         return email
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("role") in ROLES_NEEDING_A_TEAM and not cleaned_data.get("team"):
-            self.add_error("team", _("Choose a team: keyworkers and team leads work in a team."))
-        return cleaned_data
+    def roles_chosen(self, cleaned_data) -> set[Role]:
+        return {cleaned_data["role"]} if cleaned_data.get("role") else set()
+
+
+class StaffRolesForm(TeamForRolesForm):
+    """What a service admin may change about someone else on the people pages: her roles
+    and her team. Superuser status and single permissions are never offered anywhere."""
+
+    roles = forms.TypedMultipleChoiceField(
+        label=_("Roles"),
+        choices=Role.choices,
+        coerce=Role,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untick every role to leave the account with no access to cases."),
+    )
+    team = team_field()
+
+    def roles_chosen(self, cleaned_data) -> set[Role]:
+        return set(cleaned_data.get("roles") or ())

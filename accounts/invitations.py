@@ -16,9 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Team, User
 from accounts.roles import Role
-from accounts.services import INVITE_STAFF_PERMISSION, upsert_staff_user
-
-ROLES_NEEDING_A_TEAM = frozenset({Role.KEYWORKER, Role.TEAM_LEAD})
+from accounts.services import INVITE_STAFF_PERMISSION, ROLES_NEEDING_A_TEAM, upsert_staff_user
 
 
 class InvitationNotSent(Exception):

@@ -8,6 +8,9 @@ class Role(models.TextChoices):
     KEYWORKER = "keyworker", _("Keyworker")
     TEAM_LEAD = "team_lead", _("Team lead")
     SERVICE_ADMIN = "service_admin", _("Service admin")
+    # Subject access and erasure read and remove her full details: a role of its own, given
+    # per person on the people pages, never part of being a service admin.
+    DATA_PROTECTION = "data_protection", _("Data protection")
 
     @property
     def group_name(self) -> str:
@@ -35,4 +38,5 @@ ROLE_PERMISSIONS = {
         "view_service_reports",
         "manage_data_protection",
     },
+    Role.DATA_PROTECTION: {"handle_subject_requests"},
 }

@@ -1,7 +1,9 @@
 """Actions that change staff accounts and teams."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -83,3 +85,69 @@ def deactivate_staff_member(*, user: User, deactivated_by: User) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     return user
+
+
+ROLES_NEEDING_A_TEAM = frozenset({Role.KEYWORKER, Role.TEAM_LEAD})
+
+
+class RoleNoticeNotSent(Exception):
+    """The e-mails telling people about a role change could not be handed to the mail
+    server; the change was not made."""
+
+
+def role_names(roles) -> str:
+    return ", ".join(sorted(str(Role(role).label) for role in roles)) or _("no role")
+
+
+def send_role_change_notices(*, user: User, before: set[Role], changed_by: User) -> None:
+    """Tell her, and every active service admin, that her roles changed and who changed
+    them: a role given by a hijacked account is seen by the people it would hurt."""
+    after = set(user.roles)
+    subject = _("Staff roles changed")
+    body = _(
+        "The roles of %(name)s (%(email)s) were changed by %(by)s.\n\n"
+        "Before: %(before)s\nNow: %(after)s\n\n"
+        "If you did not expect this, tell a service admin at once.\n"
+    ) % {
+        "name": user.full_name,
+        "email": user.email,
+        "by": changed_by.full_name or changed_by.email,
+        "before": role_names(before),
+        "after": role_names(after),
+    }
+    admins = User.objects.filter(
+        is_active=True, groups__name=Role.SERVICE_ADMIN.group_name
+    ).values_list("email", flat=True)
+    recipients = [user.email, *sorted(set(admins) - {user.email})]
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
+    try:
+        send_mass_mail(messages, fail_silently=False)
+    except OSError as error:  # SMTP errors, refused connections, DNS failures
+        raise RoleNoticeNotSent(str(error)) from error
+
+
+def change_staff_roles(
+    *, user: User, roles: set[Role], team: Team | None, changed_by: User
+) -> set[Role]:
+    """Give ``user`` exactly ``roles`` in ``team``; returns her roles before.
+
+    Only people who manage staff may, never on their own account (nobody grants herself a
+    role, DESIGN.md section 3 rule 4). The notices are sent inside the transaction: if they
+    cannot be sent, nothing changes, so no role is ever given unannounced."""
+    if not changed_by.has_perm(INVITE_STAFF_PERMISSION):
+        raise PermissionDenied("Only service admins change roles.")
+    if user.pk == changed_by.pk:
+        raise ValidationError(_("You cannot change your own roles."), code="self")
+    roles = {Role(role) for role in roles}
+    if roles & ROLES_NEEDING_A_TEAM and team is None:
+        raise ValidationError(
+            {"team": _("Choose a team: keyworkers and team leads work in a team.")}
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = set(user.roles)
+        user.team = team
+        user.save(update_fields=["team"])
+        set_user_roles(user=user, roles=roles)
+        send_role_change_notices(user=user, before=before, changed_by=changed_by)
+    return before

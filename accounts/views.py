@@ -17,10 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import permission_or_404
-from accounts.forms import InviteStaffForm
+from accounts.forms import InviteStaffForm, StaffRolesForm
 from accounts.invitations import InvitationNotSent, invite_staff_member
 from accounts.models import User
-from accounts.services import INVITE_STAFF_PERMISSION, deactivate_staff_member
+from accounts.services import (
+    INVITE_STAFF_PERMISSION,
+    RoleNoticeNotSent,
+    change_staff_roles,
+    deactivate_staff_member,
+    role_names,
+)
 from referrals import audit
 from referrals.choices import AuditAction
 
@@ -95,6 +101,50 @@ def deactivate(request, pk):
             % {"name": person.full_name},
         )
     return redirect("staff_people")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_managers_only
+def change_roles(request, pk):
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    own_account = person.pk == request.user.pk
+    initial = {"roles": sorted(person.roles), "team": person.team_id}
+    form = StaffRolesForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and not own_account and form.is_valid():
+        try:
+            before = change_staff_roles(
+                user=person, roles=set(form.cleaned_data["roles"]),
+                team=form.cleaned_data["team"], changed_by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        except RoleNoticeNotSent:
+            form.add_error(
+                None,
+                _(
+                    "The e-mails announcing the change could not be sent, so nothing was "
+                    "changed. Please try again in a few minutes."
+                ),
+            )
+        else:
+            person.refresh_from_db()
+            person.__dict__.pop("_roles_cache", None)
+            audit.record(
+                request, AuditAction.CHANGED_STAFF_ROLES, team=person.team, user=person.pk,
+                before=sorted(before), after=sorted(person.roles),
+            )  # fmt: skip
+            messages.success(
+                request,
+                _("%(name)s now has: %(roles)s. They and every service admin have been told.")
+                % {"name": person.full_name, "roles": role_names(person.roles)},
+            )
+            return redirect("staff_people")
+    # A POST that got here changed nothing: her own account, or the form was refused.
+    return render(
+        request, "accounts/roles.html",
+        {"person": person, "form": form, "own_account": own_account},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
 
 
 def _local_path(candidate: str) -> str | None:

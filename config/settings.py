@@ -159,14 +159,26 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # Her own name and e-mail address ("amarahussain" for Amara Hussain) are refused.
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Passwords known from breaches are refused (Pwned Passwords: only the first 5 characters
+    # of the password's SHA-1 leave the server). If the service cannot be reached within
+    # PWNED_PASSWORDS_API_TIMEOUT, the check falls back to Django's list of 20,000 common
+    # passwords and logs an error.
+    {"NAME": "pwned_passwords_django.validators.PwnedPasswordsValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PWNED_PASSWORDS = {
+    "API_TIMEOUT": env.float("PWNED_PASSWORDS_API_TIMEOUT", default=1.0),
+    "ADD_PADDING": True,
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "staff_home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

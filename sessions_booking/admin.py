@@ -11,11 +11,12 @@ tells each woman). Bookings hold case data and are never registered.
 
 from django.contrib import admin
 
+from accounts.admin import AuditedAdmin
 from sessions_booking.forms import ProgrammeForm, VenueForm
 from sessions_booking.models import GroupSession, Programme, SessionSeries, Venue
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+class NoDeleteAdmin(AuditedAdmin):
     """Configuration rows are taken out of use, never deleted: sessions and bookings point
     at them (and the database protects them anyway)."""
 

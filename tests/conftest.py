@@ -46,6 +46,19 @@ def default_language_after_each_test():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+# Nothing listens on port 1: the breached-password check fails at once and falls back to
+# Django's common-password list. Tests never reach the real Pwned Passwords API;
+# tests/test_passwords.py points it at a fake one on 127.0.0.1.
+UNREACHABLE_PWNED_PASSWORDS = "http://127.0.0.1:1/range/"
+
+
+@pytest.fixture(autouse=True)
+def pwned_passwords_stays_local(monkeypatch):
+    from pwned_passwords_django.api import PwnedPasswords
+
+    monkeypatch.setattr(PwnedPasswords, "api_endpoint", UNREACHABLE_PWNED_PASSWORDS)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness (~0.2 s per password) is for attackers, not for tests

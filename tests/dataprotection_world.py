@@ -59,6 +59,8 @@ def build_world():
     admin = enable_mfa(
         UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True, full_name="Ada Admin")
     )
+    # Subject access and erasure: the data-protection role, which admins do not hold.
+    dpo = enable_mfa(UserFactory(team=None, roles={Role.DATA_PROTECTION}, full_name="Dee Officer"))
     her = woman(team, keyworker, "Zofia")
     other = woman(team, keyworker, "Otherwoman")
     for case, marker in ((her, "Zofia"), (other, "Otherwoman")):
@@ -99,7 +101,7 @@ def build_world():
         children_in_creche=1, children_ages=[4],
     )  # fmt: skip
     return {
-        "team": team, "keyworker": keyworker, "lead": lead, "admin": admin, "her": her,
+        "team": team, "keyworker": keyworker, "lead": lead, "admin": admin, "dpo": dpo, "her": her,
         "other": other, "session": session, "booking": booking, "waiting": waiting,
         "attended": attended,
     }  # fmt: skip

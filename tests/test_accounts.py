@@ -162,10 +162,12 @@ def test_seed_demo_is_idempotent_and_its_printed_logins_work(client, capsys):
     call_command("seed_demo")
     output = capsys.readouterr().out
     assert Team.objects.count() == 2
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
     assert sum(1 for u in User.objects.all() if u.has_role(Role.KEYWORKER)) == 3
     assert User.objects.get(email="lead@haven.example").roles == {Role.TEAM_LEAD}
     assert User.objects.get(email="admin@haven.example").roles == {Role.SERVICE_ADMIN}
+    assert User.objects.get(email="dpo@haven.example").roles == {Role.DATA_PROTECTION}
+    assert "dpo@haven.example" in output
     password = output.split("password for all: ")[1].split()[0]
     assert "amara@haven.example" in output
     assert client.login(username="amara@haven.example", password=password)

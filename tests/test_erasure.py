@@ -1,6 +1,7 @@
-"""Erasure on her request: a service admin, with a reason and the reference typed to
-confirm, removes her personal data; her future bookings are cancelled (the waiting list
-moves up), reminders stop, the case closes, and an ERASED audit event is the tombstone."""
+"""Erasure on her request: the data-protection role (not service admins as such), with a
+reason and the reference typed to confirm, removes her personal data; her future bookings
+are cancelled (the waiting list moves up), reminders stop, the case closes, and an ERASED
+audit event is the tombstone."""
 
 import re
 
@@ -27,7 +28,8 @@ def erase_url(world):
 
 
 def as_admin(client, world):
-    client.force_login(world["admin"])
+    """Whoever handles her requests: the data-protection role."""
+    client.force_login(world["dpo"])
     return client
 
 
@@ -43,10 +45,10 @@ def test_erasure_removes_her_data_and_leaves_a_tombstone(client, world):
     assert (her.preferred_name, her.phone, her.email, her.code_word) == ("", None, None, None)
     assert (her.status, her.closed_reason) == (Status.CLOSED, ClosedReason.DECLINED)
     closing = her.status_changes.last()
-    assert (closing.to_status, closing.changed_by) == (Status.CLOSED, world["admin"])
+    assert (closing.to_status, closing.changed_by) == (Status.CLOSED, world["dpo"])
     assert not her.notes.exists()
     tombstone = AuditEvent.objects.get(action=AuditAction.ERASED)
-    assert (tombstone.actor, tombstone.referral) == (world["admin"], her)
+    assert (tombstone.actor, tombstone.referral) == (world["dpo"], her)
     assert tombstone.detail == {"reason": REASON, "bookings_cancelled": 1}
     details = str(list(AuditEvent.objects.filter(referral=her).values("detail", "ip_address")))
     for secret in HER_SECRETS:
@@ -144,3 +146,15 @@ def test_the_case_page_of_an_erased_case_says_so_and_offers_no_actions(client, w
     # In the team list she shows as anonymised, never as a blank name.
     team_list = lead.get(reverse("staff_home"), {"scope": "team", "status": "closed"})
     assert "Anonymised" in team_list.content.decode()
+
+
+def test_a_service_admin_cannot_erase_without_the_data_protection_role(client, world):
+    her = world["her"]
+    client.force_login(world["admin"])
+    assert client.get(erase_url(world)).status_code == 404
+    response = client.post(
+        erase_url(world), {"reason": REASON, "confirm_reference": her.display_reference}
+    )
+    assert response.status_code == 404
+    her.refresh_from_db()
+    assert her.anonymised_at is None

@@ -247,6 +247,7 @@ def place(settings):
         "service_admin": enable_mfa(
             UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True)
         ),
+        "data_protection": enable_mfa(UserFactory(team=None, roles={Role.DATA_PROTECTION})),
     }
     UserFactory(team=north, roles={Role.KEYWORKER})  # someone to assign cases to
     case = ReferralFactory(
@@ -483,8 +484,17 @@ TARGETS = {
     "her reminder link": Target(
         "anonymous", lambda place: issue_link_path(place), valid=lambda place: {"action": "confirm"}
     ),
+    "data protection: subject access copy": Target(
+        "data_protection",
+        case_url("dp_subject_access"),
+        valid=lambda place: {
+            "request_reference": "SAR-2026-014",
+            "reason": "She asked in writing.",
+            "format": "json",
+        },
+    ),
     "data protection: erase": Target(
-        "service_admin",
+        "data_protection",
         case_url("dp_erase"),
         valid=lambda place: {
             "reason": "She asked in writing.",

@@ -65,6 +65,7 @@ STAFF = [
     "other_team_lead",  # another team
     "south_keyworker",  # another team
     "service_admin",  # no team, no case access
+    "data_protection",  # no team; her subject access copy and erasure only
 ]
 
 
@@ -125,6 +126,8 @@ class Rule:
 HERS = frozenset({"keyworker", "team_lead"})  # her keyworker and her team's lead
 ROSTER = frozenset({"keyworker", "service_admin"})  # the facilitator and service admins
 ADMINS = frozenset({"service_admin"})
+DATA_PROTECTION = frozenset({"data_protection"})
+SUBJECT_ACCESS_REQUEST = {"request_reference": "SAR-1", "reason": "By letter.", "format": "json"}
 
 OBJECT_PAGES = {
     "case_detail": Rule("own_case", HERS),
@@ -142,6 +145,7 @@ OBJECT_PAGES = {
     "session_roster": Rule("session", ROSTER),
     "session_attendance": Rule("session", ROSTER, {"booking_{booking}": "attended"}),
     "staff_deactivate": Rule("target", ADMINS),
+    "staff_roles": Rule("target", ADMINS, {"roles": "service_admin"}),
     "config_venue_edit": Rule("venue", ADMINS, {"name": "Renamed", "address": "1 New Street"}),
     "config_programme_edit": Rule("programme", ADMINS, {"name": "Renamed"}),
     "config_session_detail": Rule("session", ADMINS),
@@ -151,9 +155,8 @@ OBJECT_PAGES = {
     "config_message_edit": Rule(
         "args:pl/discreet", ADMINS, {"subject": "x", "text": "{{when}} {{where}}", "action": "save"}
     ),
-    "dp_subject_access": Rule("own_case", ADMINS),
-    "dp_subject_access_json": Rule("own_case", ADMINS),
-    "dp_erase": Rule("own_case", ADMINS, {"reason": "She asked in writing."}),
+    "dp_subject_access": Rule("own_case", DATA_PROTECTION, SUBJECT_ACCESS_REQUEST),
+    "dp_erase": Rule("own_case", DATA_PROTECTION, {"reason": "She asked in writing."}),
 }
 # Parameters that are not an object's id, each with its own test below.
 OTHER_PARAMETERS = {

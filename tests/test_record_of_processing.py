@@ -74,6 +74,7 @@ def people():
         "admin": enable_mfa(UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True)),
         "keyworker": enable_mfa(UserFactory(team=team, roles={Role.KEYWORKER})),
         "lead": enable_mfa(UserFactory(team=team, roles={Role.TEAM_LEAD})),
+        "dpo": enable_mfa(UserFactory(team=None, roles={Role.DATA_PROTECTION})),
     }
 
 
@@ -141,12 +142,12 @@ def test_pages_need_no_inline_code(people):
         assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 
-def test_an_admin_finds_a_case_by_its_reference_to_export_or_erase_it(people):
+def test_the_data_protection_role_finds_a_case_by_its_reference_to_export_or_erase_it(people):
     from tests.factories import ReferralFactory
 
     case = ReferralFactory(team=people["lead"].team, preferred_name="Findmename")
     browser = Client()
-    browser.force_login(people["admin"])
+    browser.force_login(people["dpo"])
     found = browser.get(reverse("dp_index"), {"reference": case.display_reference.lower()})
     html = found.content.decode()
     assert reverse("dp_subject_access", args=[case.pk]) in html
@@ -155,3 +156,22 @@ def test_an_admin_finds_a_case_by_its_reference_to_export_or_erase_it(people):
     missing = browser.get(reverse("dp_index"), {"reference": "AAAA AAAA"}).content.decode()
     assert "No case has that reference" in missing
     assert reverse("dp_subject_access", args=[case.pk]) not in missing
+
+
+def test_a_service_admin_sees_retention_but_cannot_look_a_case_up(people):
+    from tests.factories import ReferralFactory
+
+    case = ReferralFactory(team=people["lead"].team)
+    browser = Client()
+    browser.force_login(people["admin"])
+    html = browser.get(reverse("dp_index"), {"reference": case.display_reference}).text
+    assert "Run retention now" in html
+    assert 'name="reference"' not in html
+    assert reverse("dp_subject_access", args=[case.pk]) not in html
+    assert "data protection role" in html
+    # And the other way round: the data-protection role does not run retention.
+    browser.force_login(people["dpo"])
+    html = browser.get(reverse("dp_index")).text
+    assert "Run retention now" not in html
+    assert browser.post(reverse("dp_run_retention"), {"run": "now"}).status_code == 404
+    assert browser.get(reverse("dp_processing")).status_code == 404

@@ -354,10 +354,16 @@ def test_with_the_demo_data_an_admin_runs_subject_access_and_retention_and_both_
         assert '<td class="text-end">' in table, title
     assert "Occupancy" in dashboard
 
+    # The demo's data-protection lead produces her copy; the admin runs retention.
+    client.force_login(enable_mfa(User.objects.get(email="dpo@haven.example")))
+    claire = Referral.objects.get(reference=referrals_demo.demo_reference(100))
+    copy = client.post(
+        reverse("dp_subject_access", args=[claire.pk]),
+        {"request_reference": "SAR-1", "reason": "Asked by letter.", "format": "html"},
+    )
+    assert copy.status_code == 200
     admin = enable_mfa(User.objects.get(email="admin@haven.example"))
     client.force_login(admin)
-    claire = Referral.objects.get(reference=referrals_demo.demo_reference(100))
-    assert client.get(reverse("dp_subject_access", args=[claire.pk])).status_code == 200
 
     response = client.post(reverse("dp_run_retention"), {"run": "now"}, follow=True)
     assert (

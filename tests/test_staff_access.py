@@ -28,6 +28,7 @@ def world():
         "team_lead": UserFactory(team=north, roles={Role.TEAM_LEAD}),
         "other_team_lead": UserFactory(team=south, roles={Role.TEAM_LEAD}),
         "service_admin": UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True),
+        "data_protection": UserFactory(team=None, roles={Role.DATA_PROTECTION}),
         "no_mfa": UserFactory(team=north, roles={Role.KEYWORKER}),
     }
     for name, user in people.items():

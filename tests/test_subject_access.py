@@ -1,6 +1,7 @@
-"""Subject access: a service admin's complete, readable export (HTML, printable) and JSON of
-everything held about one woman, with nothing of anyone else's; audited; hidden from
-everyone else."""
+"""Subject access: the data-protection role's complete, readable copy (HTML, printable) and
+JSON of everything held about one woman, with nothing of anyone else's; produced for a named
+request with a reason, marked as a subject access copy, audited; hidden from everyone else,
+service admins included."""
 
 import json
 import re
@@ -28,9 +29,15 @@ def world(client):
     return world
 
 
-def export(client, world, name="dp_subject_access"):
-    client.force_login(world["admin"])
-    response = client.get(reverse(name, args=[world["her"].pk]))
+REQUEST = {"request_reference": "SAR-2026-014", "reason": "She asked in writing on 3 March."}
+
+
+def export(client, world, format="html", **request):
+    client.force_login(world["dpo"])
+    response = client.post(
+        reverse("dp_subject_access", args=[world["her"].pk]),
+        {**REQUEST, "format": format, **request},
+    )
     assert response.status_code == 200
     return response
 
@@ -63,7 +70,7 @@ def test_restricted_notes_are_marked_for_review_before_release(client, world):
 
 
 def test_the_json_export_mirrors_it_and_downloads(client, world):
-    response = export(client, world, "dp_subject_access_json")
+    response = export(client, world, "json")
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == (
         f'attachment; filename="subject-access-{world["her"].reference}.json"'
@@ -83,6 +90,36 @@ def test_the_json_export_mirrors_it_and_downloads(client, world):
     assert {"by": "Kay Worker", "action": "Viewed case"} in [
         {"by": event["by"], "action": event["action"]} for event in record["audit_trail"]
     ]
+    assert record["subject_access_copy"]["request_reference"] == "SAR-2026-014"
+    assert record["subject_access_copy"]["produced_by"] == "Dee Officer"
+
+
+def test_the_readable_copy_is_marked_with_its_request(client, world):
+    html = export(client, world).content.decode()
+    assert "Subject access copy for request SAR-2026-014" in html
+    assert "produced by Dee Officer" in html
+
+
+def test_the_copy_is_produced_only_for_a_request_with_a_reason(client, world):
+    client.force_login(world["dpo"])
+    url = reverse("dp_subject_access", args=[world["her"].pk])
+    before = AuditEvent.objects.count()
+    page = client.get(url)
+    assert page.status_code == 200
+    for secret in HER_SECRETS:
+        assert secret not in page.text, secret
+    for data, message in [
+        ({"format": "html"}, "This field is required"),
+        ({**REQUEST, "reason": "Zofianame asked for it", "format": "html"}, "must not name her"),
+        ({**REQUEST, "request_reference": "zofia@example.org", "format": "json"}, "must not name"),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert message in response.text
+        assert "Zofia-open-note" not in response.text
+        if data.get("request_reference"):
+            assert f'value="{data["request_reference"]}"' in response.text  # kept
+    assert AuditEvent.objects.count() == before
 
 
 def test_every_model_about_her_is_in_the_export(client, world):
@@ -101,7 +138,7 @@ def test_every_model_about_her_is_in_the_export(client, world):
     }
     about_her = {m.label for m in inventory.models_about_her() if m.tracks is None}
     assert about_her == set(covered)
-    record = json.loads(export(client, world, "dp_subject_access_json").content)
+    record = json.loads(export(client, world, "json").content)
     for section in filter(None, covered.values()):
         assert record[section], section
     tracked = {m.tracks.__name__ for m in inventory.models_about_her() if m.tracks is not None}
@@ -113,29 +150,33 @@ def test_every_model_about_her_is_in_the_export(client, world):
 def test_each_export_is_audited_with_its_format(client, world):
     before = AuditEvent.objects.filter(action=AuditAction.SUBJECT_ACCESS).count()
     export(client, world)
-    export(client, world, "dp_subject_access_json")
+    export(client, world, "json", request_reference="SAR-2026-015")
     events = AuditEvent.objects.filter(action=AuditAction.SUBJECT_ACCESS).order_by("pk")
     assert events.count() == before + 2
     assert [(e.actor, e.referral, e.detail) for e in events] == [
-        (world["admin"], world["her"], {"format": "html"}),
-        (world["admin"], world["her"], {"format": "json"}),
-    ]
+        (world["dpo"], world["her"], {**REQUEST, "format": "html"}),
+        (world["dpo"], world["her"], {**REQUEST, "request_reference": "SAR-2026-015",
+                                      "format": "json"}),
+    ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["dp_subject_access", "dp_subject_access_json"])
-@pytest.mark.parametrize("who", ["keyworker", "lead"])
-def test_staff_without_the_permission_get_404_and_nothing_is_audited(client, world, name, who):
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("who", ["keyworker", "lead", "admin"])
+def test_staff_without_the_data_protection_role_get_404_and_nothing_is_audited(
+    client, world, who, method
+):
+    """Service admins included: they run the service, they do not read her details."""
     client.force_login(world[who])
     before = AuditEvent.objects.count()
-    response = client.get(reverse(name, args=[world["her"].pk]))
+    url = reverse("dp_subject_access", args=[world["her"].pk])
+    response = getattr(client, method)(url, {**REQUEST, "format": "json"})
     assert response.status_code == 404
     assert "Zofia" not in response.content.decode()
     assert AuditEvent.objects.count() == before
 
 
-@pytest.mark.parametrize("name", ["dp_subject_access", "dp_subject_access_json"])
-def test_signed_out_visitors_are_sent_to_sign_in(client, world, name):
-    response = client.get(reverse(name, args=[world["her"].pk]))
+def test_signed_out_visitors_are_sent_to_sign_in(client, world):
+    response = client.get(reverse("dp_subject_access", args=[world["her"].pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 

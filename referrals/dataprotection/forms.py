@@ -18,6 +18,71 @@ class FindCaseForm(forms.Form):
     )
 
 
+def names_or_contacts_her(text: str, referral) -> bool:
+    """Whether ``text`` gives her name, phone number or e-mail address: what is written in
+    the audit log is kept for ever, and must not identify her."""
+    names = [name for name in (referral.preferred_name, referral.full_name) if name]
+    contact = [value for value in (referral.email, referral.phone) if value]
+    if referral.phone:
+        contact.append("0" + referral.phone.removeprefix("+44"))
+    named = any(
+        re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) for name in names
+    )
+    squashed = re.sub(r"[\s()-]", "", text).casefold()
+    return named or any(value.casefold() in squashed for value in contact)
+
+
+NAMES_HER = _(
+    "This is kept in the audit log for ever, so it must not name her or give her contact "
+    "details. Describe the request without them."
+)
+
+
+class SubjectAccessRequestForm(forms.Form):
+    """What every subject access copy is produced for: her request, named by reference."""
+
+    request_reference = forms.CharField(
+        label=_("Request reference"),
+        max_length=60,
+        help_text=_("Your reference for her request, e.g. SAR-2026-014."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label=_("Why this copy is being produced"),
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'For example: "She asked in writing on 3 March for a copy of her records." Kept '
+            "in the audit log for ever: do not write her name or contact details."
+        ),
+    )
+    format = forms.ChoiceField(
+        label=_("Copy to produce"),
+        choices=[
+            ("html", _("Readable page (print it or save it as a PDF)")),
+            ("json", _("JSON file (machine-readable)")),
+        ],
+        initial="html",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+
+    def _not_naming_her(self, name: str) -> str:
+        value = self.cleaned_data[name]
+        if names_or_contacts_her(value, self.referral):
+            raise forms.ValidationError(NAMES_HER)
+        return value
+
+    def clean_request_reference(self):
+        return self._not_naming_her("request_reference")
+
+    def clean_reason(self):
+        return self._not_naming_her("reason")
+
+
 class EraseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why her data is being erased"),
@@ -48,16 +113,7 @@ class EraseForm(forms.Form):
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"]  # stripped, NUL characters refused by Django
-        referral = self.referral
-        names = [name for name in (referral.preferred_name, referral.full_name) if name]
-        contact = [value for value in (referral.email, referral.phone) if value]
-        if referral.phone:
-            contact.append("0" + referral.phone.removeprefix("+44"))
-        named = any(
-            re.search(rf"(?<!\w){re.escape(name)}(?!\w)", reason, re.IGNORECASE) for name in names
-        )
-        squashed = re.sub(r"[\s()-]", "", reason).casefold()
-        if named or any(value.casefold() in squashed for value in contact):
+        if names_or_contacts_her(reason, self.referral):
             raise forms.ValidationError(
                 _(
                     "The reason is kept in the audit log for ever, so it must not name her or "

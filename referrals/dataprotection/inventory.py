@@ -28,7 +28,7 @@ KEEP = "keep"  # kept: a statistic, a date, or not about her
 CLEAR = "clear"  # emptied (NULL, "", [], False or 0)
 
 # Who can see what (DESIGN.md section 5).
-CASE_STAFF = "Her keyworker and her team's leads; service admins in a subject access export"
+CASE_STAFF = "Her keyworker and her team's leads; the data protection role in a subject access copy"
 RESTRICTED_STAFF = "Her keyworker and her team's leads only (restricted notes)"
 AUDITORS = "Team leads (their team's), service admins (all)"
 ADMINS = "Service admins"

@@ -9,10 +9,5 @@ urlpatterns = [
     path("retention/run/", views.run_retention, name="dp_run_retention"),
     path("processing/", views.processing, name="dp_processing"),
     path("cases/<int:pk>/subject-access/", views.subject_access, name="dp_subject_access"),
-    path(
-        "cases/<int:pk>/subject-access.json",
-        views.subject_access_json,
-        name="dp_subject_access_json",
-    ),
     path("cases/<int:pk>/erase/", views.erase, name="dp_erase"),
 ]

@@ -1,9 +1,11 @@
-"""The service admins' data protection pages: find a case, retention, the record of
-processing, her subject access export (HTML and JSON) and erasure.
+"""The data protection pages: retention and the record of processing for service admins
+(``referrals.manage_data_protection``); finding a case, her subject access copy (HTML and
+JSON) and erasure for the data-protection role only (``referrals.handle_subject_requests``,
+given per person on the people pages), because they show or remove her full details.
 
-Only holders of ``referrals.manage_data_protection`` (service admins) see these pages;
-anyone else signed in gets 404, as on the other admin pages, so their existence is not
-revealed. Every export and every erasure is audited."""
+Anyone else signed in gets 404, as on the other admin pages, so their existence is not
+revealed. Every copy is produced for a named request, with a reason; every copy and every
+erasure is audited."""
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,14 +20,16 @@ from accounts.access import permission_or_404
 from referrals import audit
 from referrals.choices import AnonymisedBecause, AuditAction
 from referrals.dataprotection import selectors, services
-from referrals.dataprotection.forms import EraseForm, FindCaseForm
+from referrals.dataprotection.forms import EraseForm, FindCaseForm, SubjectAccessRequestForm
 from referrals.models import Referral
 
 MANAGE_DATA_PROTECTION = "referrals.manage_data_protection"
+HANDLE_SUBJECT_REQUESTS = "referrals.handle_subject_requests"
 
-
-# Service admins' data-protection pages.
+# Service admins' pages: retention and the record of processing.
 data_protection_only = permission_or_404(MANAGE_DATA_PROTECTION)
+# Her full details: the data-protection role only.
+subject_requests_only = permission_or_404(HANDLE_SUBJECT_REQUESTS)
 
 
 def _case(pk) -> Referral:
@@ -33,9 +37,11 @@ def _case(pk) -> Referral:
 
 
 @require_safe
-@data_protection_only
+@permission_or_404(MANAGE_DATA_PROTECTION, HANDLE_SUBJECT_REQUESTS)
 def index(request):
-    form = FindCaseForm(request.GET if "reference" in request.GET else None)
+    handles_requests = request.user.has_perm(HANDLE_SUBJECT_REQUESTS)
+    searching = handles_requests and "reference" in request.GET
+    form = FindCaseForm(request.GET if searching else None)
     found = selectors.find_case(form.cleaned_data["reference"]) if form.is_valid() else None
     due = selectors.cases_due_for_retention()
     cutoffs = selectors.retention_cutoffs()
@@ -51,6 +57,8 @@ def index(request):
             ],
             "cutoffs": cutoffs,
             "runs": selectors.retention_runs(),
+            "handles_requests": handles_requests,
+            "manages_retention": request.user.has_perm(MANAGE_DATA_PROTECTION),
         },
     )
 
@@ -86,34 +94,47 @@ def processing(request):
     )
 
 
-@require_safe
-@data_protection_only
+@require_http_methods(["GET", "HEAD", "POST"])
+@subject_requests_only
 def subject_access(request, pk):
+    """The request's reference and reason first; then the copy, marked as a subject access
+    copy for that request, in the format asked for."""
     referral = _case(pk)
+    form = SubjectAccessRequestForm(
+        request.POST if request.method == "POST" else None, referral=referral
+    )
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request, "dataprotection/subject_access_request.html",
+            {"form": form, "referral": referral}, status=400 if form.errors else 200,
+        )  # fmt: skip
+    chosen = form.cleaned_data
     record = selectors.subject_access_record(referral=referral)
-    audit.record(request, AuditAction.SUBJECT_ACCESS, referral=referral, format="html")
+    record["subject_access_copy"] = {
+        "request_reference": chosen["request_reference"],
+        "produced_by": request.user.full_name or request.user.email,
+        "produced_at": record["generated_at"],
+    }
+    audit.record(
+        request, AuditAction.SUBJECT_ACCESS, referral=referral, format=chosen["format"],
+        request_reference=chosen["request_reference"], reason=chosen["reason"],
+    )  # fmt: skip
+    if chosen["format"] == "json":
+        response = JsonResponse(
+            record, encoder=DjangoJSONEncoder,
+            json_dumps_params={"indent": 2, "ensure_ascii": False},
+        )  # fmt: skip
+        response["Content-Disposition"] = (
+            f'attachment; filename="subject-access-{referral.reference}.json"'
+        )
+        return response
     return render(
         request, "dataprotection/subject_access.html", {"record": record, "referral": referral}
     )
 
 
-@require_safe
-@data_protection_only
-def subject_access_json(request, pk):
-    referral = _case(pk)
-    record = selectors.subject_access_record(referral=referral)
-    audit.record(request, AuditAction.SUBJECT_ACCESS, referral=referral, format="json")
-    response = JsonResponse(
-        record, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False}
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-{referral.reference}.json"'
-    )
-    return response
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
-@data_protection_only
+@subject_requests_only
 def erase(request, pk):
     referral = _case(pk)
     form = EraseForm(request.POST if request.method == "POST" else None, referral=referral)

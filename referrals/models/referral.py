@@ -199,7 +199,11 @@ class Referral(models.Model):
             ("view_service_reports", "Can see the service-wide dashboard (aggregate only)"),
             (
                 "manage_data_protection",
-                "Can run subject access exports, erasure and retention",
+                "Can see retention and the record of processing, and run retention",
+            ),
+            (
+                "handle_subject_requests",
+                "Can produce her subject access copy and erase her data",
             ),
         ]
         indexes = [

@@ -86,20 +86,48 @@ def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
         ("dashboard", reverse("reports_dashboard")),
         ("data protection", reverse("dp_index")),
         ("record of processing", reverse("dp_processing")),
-        ("subject access", reverse("dp_subject_access", args=[her.pk])),
-        ("erase", reverse("dp_erase", args=[her.pk])),
         ("audit log", reverse("audit_log")),
         ("people", reverse("staff_people")),
         ("invite", reverse("staff_invite")),
+        ("roles", reverse("staff_roles", args=[world["keyworker"].pk])),
     ]:
         admin.goto(live_server.url + path)
         check(admin, where)
+
+    # A team lead left without a team: the form asks for one and keeps what was ticked.
+    admin.goto(live_server.url + reverse("staff_roles", args=[world["lead"].pk]))
+    admin.select_option("#id_team", "")
+    with admin.expect_navigation():
+        admin.click("main form button[type=submit].btn-primary")
+    assert_error_summary_has_focus_and_leads_to_fields(admin)
+    check(admin, "roles, with errors")
 
     admin.goto(live_server.url + reverse("config_session_create"))
     with admin.expect_navigation():
         admin.click("main form button[type=submit].btn-primary")
     assert_error_summary_has_focus_and_leads_to_fields(admin)
     check(admin, "new session, with errors")
+
+    # Her subject access copy and erasure: the data-protection role.
+    dpo = staff_browser(world["dpo"])
+    for where, path in [
+        ("data protection, for the data-protection role", reverse("dp_index")),
+        ("subject access request", reverse("dp_subject_access", args=[her.pk])),
+        ("erase", reverse("dp_erase", args=[her.pk])),
+    ]:
+        dpo.goto(live_server.url + path)
+        check(dpo, where)
+    dpo.goto(live_server.url + reverse("dp_subject_access", args=[her.pk]))
+    with dpo.expect_navigation():
+        dpo.click("main form button[type=submit].btn-primary")
+    assert_error_summary_has_focus_and_leads_to_fields(dpo)
+    check(dpo, "subject access request, with errors")
+    dpo.fill("#id_request_reference", "SAR-2026-014")
+    dpo.fill("#id_reason", "She asked in writing on 3 March.")
+    with dpo.expect_navigation():
+        dpo.click("main form button[type=submit].btn-primary")
+    assert "Subject access copy for request SAR-2026-014" in dpo.content()
+    check(dpo, "subject access copy")
 
     lead = staff_browser(world["lead"])
     for where, name in [

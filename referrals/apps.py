@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = "Referrals and caseloads"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from config.database_roles import grant_after_migrate
+
+        # Once per migrate run (post_migrate is sent per app, after every migration ran).
+        post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="grant_app_role")

@@ -2,7 +2,11 @@
 
 The child must use exactly what this test run uses: the test database on the same server
 (a TCP host and port, or the embedded PostgreSQL's socket directory), the same Redis, the
-same Celery broker and result backend, and the test's clock (tests/clock.py). Building the
+same Celery broker and result backend, and the test's clock (tests/clock.py). Where the run
+names an application role (``DATABASE_APP_ROLE``: the suite itself runs as the owner, which
+creates the test database), the child connects as that role, as the web and worker
+processes do in production: servers and workers started by tests prove the service works
+with the rights the role is granted (config/database_roles.py). Building the
 URL from ``HOST`` and ``PORT`` alone once sent children to 127.0.0.1:5432 while the suite ran
 on the embedded server, whose socket directory sits in ``OPTIONS``.
 """
@@ -16,9 +20,13 @@ from django.db import connection
 from tests.clock import child_environment
 
 
-def database_url_of(db: dict | None = None) -> str:
-    """A ``DATABASE_URL`` naming the database this test run is using (or ``db``)."""
+def database_url_of(db: dict | None = None, *, user: str | None = None) -> str:
+    """A ``DATABASE_URL`` naming the database this test run is using (or ``db``), as its
+    user or as ``user`` (who signs in as the server allows: trust on the embedded and CI
+    servers)."""
     db = db or connection.settings_dict
+    if user:
+        db = {**db, "USER": user, "PASSWORD": ""}
     options = {
         key: value
         for key, value in (db.get("OPTIONS") or {}).items()
@@ -46,7 +54,7 @@ def child_process_environment(**overrides: str | None) -> dict[str, str]:
 
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_of(),
+        "DATABASE_URL": database_url_of(user=settings.DATABASE_APP_ROLE or None),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": app.conf.broker_url,
         "CELERY_RESULT_BACKEND": app.conf.result_backend,

@@ -23,6 +23,16 @@ def test_compose_app_services_run_in_production_mode_against_compose_services():
     common = compose["x-app"]["environment"]
     assert common["HAVEN_ENV"] == "production"
     assert "@db:5432/" in common["DATABASE_URL"]
+    # Web, worker and beat connect as the application role; only migrate as the owner.
+    assert common["DATABASE_URL"].startswith("postgres://haven_app:")
+    assert common["DATABASE_APP_ROLE"] == "haven_app"
+    migrate = compose["services"]["migrate"]["environment"]
+    assert migrate["DATABASE_URL"].startswith("postgres://haven:")
+    assert migrate["DATABASE_APP_ROLE"] == "haven_app"
+    db = compose["services"]["db"]
+    assert any("docker-entrypoint-initdb.d" in volume for volume in db["volumes"])
+    init = (settings.BASE_DIR / "deploy/postgres-init.sh").read_text()
+    assert "CREATE ROLE haven_app LOGIN" in init
     assert common["REDIS_URL"].startswith("redis://redis:6379")
     # The secret comes from the operator's environment; compose fails loudly without it.
     assert common["SECRET_KEY"].startswith("${SECRET_KEY:?")

@@ -13,6 +13,7 @@ import pytest
 import redis
 import time_machine
 from django.conf import settings
+from django.db import connection
 
 from tests.clock import destination
 from tests.factories import TeamFactory
@@ -104,6 +105,7 @@ from django.db import connection
 from accounts.models import Team
 print(json.dumps({
     "database": connection.settings_dict["NAME"],
+    "user": connection.cursor().connection.info.user,
     "teams": sorted(Team.objects.values_list("name", flat=True)),
     "redis": redis.Redis.from_url(settings.REDIS_URL).get(os.environ["PROBE_KEY"]).decode(),
     "time": time.time(),
@@ -133,6 +135,9 @@ def test_a_process_a_test_starts_uses_this_runs_database_redis_and_clock():
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["database"].startswith("test_")
+    # As the application role where the run names one (make test does), as production's
+    # web and worker processes connect.
+    assert seen["user"] == (settings.DATABASE_APP_ROLE or connection.settings_dict["USER"])
     assert "Seen from the child" in seen["teams"]
     assert seen["redis"] == "from the parent"
     child_time = datetime.fromtimestamp(seen["time"], UTC)

@@ -50,10 +50,27 @@ class Use:
     kept: str = ""
     seen_by: str = ""
     on_anonymise: str = KEEP
+    # Why a field about her is stored in plain text (everything else about her is encrypted;
+    # tests/test_encryption_at_rest.py checks one or the other holds for each field).
+    plain_because: str = ""
 
 
-def hers(purpose, *, seen_by=CASE_STAFF):
-    return Use(True, purpose, HER, CASE_PERIOD, seen_by, CLEAR)
+def hers(purpose, *, seen_by=CASE_STAFF, plain_because=""):
+    return Use(True, purpose, HER, CASE_PERIOD, seen_by, CLEAR, plain_because)
+
+
+# Why a field about her stays readable by the database: what the service does with it in
+# SQL, and what protects it instead (README, "Encryption at rest").
+PROTECTED = (
+    "; protected instead by the staff access rules, the database's own access control and "
+    "the deployment's disk and backup encryption"
+)
+COUNTED = "The dashboards count it across women waiting (SQL aggregates)" + PROTECTED
+CASE_LISTS = "Staff lists search, filter or sort by it" + PROTECTED
+NOT_HEALTH = "Not health or safety data; the service reads it to route and support her" + PROTECTED
+CONTACT_RULES = "Not health data: her safe-contact rules, checked before every message" + PROTECTED
+CRECHE = "Not health data: crèche places and ratios are worked out from it" + PROTECTED
+GROUPS = "Not health data: which groups to offer her" + PROTECTED
 
 
 def referrers(purpose):
@@ -129,7 +146,9 @@ MODELS: dict[str, ModelUse] = {
             "team_notified_at": WHEN,
             "updated_at": WHEN,
             "team": fact("Which team works with her (routing, figures)"),
-            "area_postcode_district": hers("Routing the referral to the team covering her area"),
+            "area_postcode_district": hers(
+                "Routing the referral to the team covering her area", plain_because=NOT_HEALTH
+            ),
             "area_local_authority": fact(
                 "Routing the referral; a whole council area, kept for figures"
             ),
@@ -144,38 +163,52 @@ MODELS: dict[str, ModelUse] = {
             "missed_sessions_in_a_row": fact("Attendance (figures)"),
             "anonymised_at": WHEN,
             "anonymised_because": fact("Why her personal data was removed"),
-            "preferred_name": hers("What to call her"),
+            "preferred_name": hers("What to call her", plain_because=CASE_LISTS),
             "full_name": hers("Identifying her when needed"),
             "date_of_birth": hers("Identifying her; age-appropriate support"),
-            "age_range": hers("Age-appropriate support"),
-            "safe_channels": hers("Contacting her safely: the ways she said are safe"),
+            "age_range": hers("Age-appropriate support", plain_because=NOT_HEALTH),
+            "safe_channels": hers(
+                "Contacting her safely: the ways she said are safe", plain_because=CONTACT_RULES
+            ),
             "phone": hers("Contacting her safely"),
             "email": hers("Contacting her safely"),
             "postal_address": hers("Contacting her safely by letter"),
-            "safe_days": hers("Contacting her only on days she said are safe"),
-            "safe_from": hers("Contacting her only at times she said are safe"),
-            "safe_until": hers("Contacting her only at times she said are safe"),
+            "safe_days": hers(
+                "Contacting her only on days she said are safe", plain_because=CONTACT_RULES
+            ),
+            "safe_from": hers(
+                "Contacting her only at times she said are safe", plain_because=CONTACT_RULES
+            ),
+            "safe_until": hers(
+                "Contacting her only at times she said are safe", plain_because=CONTACT_RULES
+            ),
             "if_someone_else_answers": hers("What to say so that she is not put at risk"),
-            "may_name_service": hers("Whether messages may name the service"),
+            "may_name_service": hers(
+                "Whether messages may name the service", plain_because=CONTACT_RULES
+            ),
             "code_word": hers("Confirming it is her on the phone"),
             "substances": hers("Offering the right support (health data)"),
             "substances_other": hers("Offering the right support (health data)"),
-            "children_count": hers("Childcare and safeguarding"),
-            "children_ages": hers("Crèche places and safeguarding"),
-            "needs_childcare": hers("Offering groups she can attend"),
+            "children_count": hers("Childcare and safeguarding", plain_because=CRECHE),
+            "children_ages": hers("Crèche places and safeguarding", plain_because=CRECHE),
+            "needs_childcare": hers("Offering groups she can attend", plain_because=COUNTED),
             "children_at_risk": hers("Safeguarding children"),
             "pregnant": hers("Offering the right support (health data)"),
             "abuse_experience": hers("Safeguarding; trauma-informed support"),
             "safe_now": hers("Safeguarding: whether she is safe now"),
             "abuse_details": hers("Safeguarding", seen_by=CASE_STAFF),
-            "wants_mental_health_support": hers("Offering the right support (health data)"),
-            "housing": hers("Offering the right support"),
-            "preferred_language": hers("Talking to her in her language"),
+            "wants_mental_health_support": hers(
+                "Offering the right support (health data)", plain_because=COUNTED
+            ),
+            "housing": hers("Offering the right support", plain_because=COUNTED),
+            "preferred_language": hers("Talking to her in her language", plain_because=COUNTED),
             "preferred_language_other": hers("Talking to her in her language"),
-            "needs_interpreter": hers("Booking an interpreter"),
+            "needs_interpreter": hers("Booking an interpreter", plain_because=COUNTED),
             "access_needs": hers("Making sessions accessible to her"),
-            "group_interests": hers("Offering the groups she would like"),
-            "women_only_groups": hers("Offering only women-only groups if she asked"),
+            "group_interests": hers("Offering the groups she would like", plain_because=GROUPS),
+            "women_only_groups": hers(
+                "Offering only women-only groups if she asked", plain_because=GROUPS
+            ),
             "anything_else": hers("Anything else she wanted us to know"),
             "consent_to_store": fact("The lawful basis for holding her data (consent record)"),
             "consent_to_contact": fact("The lawful basis for contacting her (consent record)"),
@@ -495,16 +528,18 @@ def models_about_her() -> list[ClassifiedModel]:
 
 def empty_value(model_field):
     """What a cleared field holds: NULL where allowed, else the type's empty value."""
+    if isinstance(model_field, models.BooleanField):
+        return False  # an encrypted yes/no stores it as NULL and reads it back as False
     if model_field.null:
         return None
     if isinstance(model_field, ArrayField):
         return []
-    if isinstance(model_field, models.BooleanField):
-        return False
     if isinstance(model_field, models.IntegerField):
         return 0
     if isinstance(model_field, models.CharField | models.TextField):
         return ""
+    if isinstance(model_field, models.JSONField):  # an encrypted list of answers
+        return model_field.get_default()
     raise ImproperlyConfigured(f"No empty value for {model_field!r}: make it null=True")
 
 

@@ -12,9 +12,17 @@ from django.db.models import BigIntegerField, Exists, OuterRef, QuerySet, Subque
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
+from encrypted_fields.fields import EncryptedFieldMixin
 
 from accounts.models import User
-from referrals.choices import AnonymisedBecause, AuditAction, ContactOutcome, Source, Status
+from referrals.choices import (
+    AnonymisedBecause,
+    AuditAction,
+    ContactOutcome,
+    Source,
+    Status,
+    Substance,
+)
 from referrals.dataprotection import inventory
 from referrals.models import AuditEvent, ContactAttempt, Referral
 from sessions_booking.models import Booking, BookingStatus
@@ -122,6 +130,10 @@ def record_of_processing() -> list[dict]:
                         "kept": inventory.retention_text(use.kept, settings),
                         "seen_by": use.seen_by,
                         "on_anonymise": use.on_anonymise,
+                        "encrypted": isinstance(
+                            classified.model._meta.get_field(name), EncryptedFieldMixin
+                        ),
+                        "plain_because": use.plain_because,
                     }
                     for name, use in personal.items()
                 ],
@@ -140,12 +152,19 @@ def _label(meta, name) -> str:
 
 
 # --- Her subject access record ----------------------------------------------------------------
+# Lists of choices stored encrypted, which have no base field to read the labels from.
+ENCRYPTED_CHOICE_LISTS = {"substances": Substance.choices}
+
+
 def _display(obj, model_field) -> str:
     value = getattr(obj, model_field.name)
     if value is None or value == "" or value == []:
         return ""
-    if isinstance(model_field, ArrayField):
-        choices = dict(model_field.base_field.choices or [])
+    if isinstance(value, list):
+        if isinstance(model_field, ArrayField):
+            choices = dict(model_field.base_field.choices or [])
+        else:
+            choices = dict(ENCRYPTED_CHOICE_LISTS.get(model_field.name, []))
         return ", ".join(str(choices.get(item, item)) for item in value)
     if model_field.choices:
         return str(getattr(obj, f"get_{model_field.name}_display")())

@@ -3,7 +3,13 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
+from encrypted_fields.fields import (
+    EncryptedBooleanField,
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 
 from referrals.choices import (
     AbuseExperience,
@@ -18,7 +24,6 @@ from referrals.choices import (
     SafeNow,
     Source,
     Status,
-    Substance,
     YesNoPreferNot,
 )
 from referrals.reference import format_reference_code, new_reference_code
@@ -26,6 +31,14 @@ from referrals.reference import format_reference_code, new_reference_code
 # Length limits for free text: long enough to say what matters, short enough to bound storage.
 SHORT_TEXT = 200
 LONG_TEXT = 2000
+
+
+class EncryptedYesNoField(EncryptedBooleanField):
+    """An encrypted yes/no answer. The library stores False (like every empty value) as
+    NULL; it reads back as False, so code and templates see a plain yes or no."""
+
+    def from_db_value(self, value, expression, connection):
+        return bool(super().from_db_value(value, expression, connection))
 
 
 def choice_array(choices, *, size=None, verbose_name=""):
@@ -78,7 +91,8 @@ class Referral(models.Model):
     priority = models.CharField(
         _("priority"), max_length=20, choices=Priority.choices, default=Priority.ROUTINE
     )
-    priority_reasons = ArrayField(models.CharField(max_length=SHORT_TEXT), default=list, blank=True)
+    # Encrypted: the reasons repeat her answers in words ("She is not safe right now.").
+    priority_reasons = EncryptedJSONField(default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
@@ -109,7 +123,7 @@ class Referral(models.Model):
     # --- About her ---
     preferred_name = models.CharField(_("preferred name"), max_length=80)
     full_name = EncryptedCharField(_("full name"), max_length=SHORT_TEXT, null=True, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
     age_range = models.CharField(
         _("age range"), max_length=10, choices=AgeRange.choices, blank=True
     )
@@ -129,22 +143,32 @@ class Referral(models.Model):
     code_word = EncryptedCharField(_("code word"), max_length=SHORT_TEXT, null=True, blank=True)
 
     # --- What would help ---
-    substances = choice_array(Substance.choices, verbose_name=_("substances"))
-    substances_other = models.CharField(_("other substances"), max_length=SHORT_TEXT, blank=True)
+    # Her health and safety answers are encrypted too: nothing counts or filters them in SQL
+    # (the inventory says why the needs the dashboards count stay plain).
+    substances = EncryptedJSONField(_("substances"), default=list, blank=True)
+    substances_other = EncryptedCharField(
+        _("other substances"), max_length=SHORT_TEXT, null=True, blank=True
+    )
     children_count = models.PositiveSmallIntegerField(_("number of children"), default=0)
     children_ages = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
     needs_childcare = models.BooleanField(_("needs childcare to attend"), default=False)
-    children_at_risk = models.BooleanField(_("worried about children's safety"), default=False)
-    pregnant = models.CharField(
-        _("pregnant"), max_length=20, choices=YesNoPreferNot.choices, blank=True
+    # Encrypted fields store "" as NULL: read it as "not answered".
+    children_at_risk = EncryptedYesNoField(
+        _("worried about children's safety"), null=True, blank=True, default=False
     )
-    abuse_experience = models.CharField(
+    pregnant = EncryptedCharField(
+        _("pregnant"), max_length=20, choices=YesNoPreferNot.choices, null=True, blank=True
+    )
+    abuse_experience = EncryptedCharField(
         _("domestic abuse or sexual violence"),
         max_length=20,
         choices=AbuseExperience.choices,
+        null=True,
         blank=True,
     )
-    safe_now = models.CharField(_("safe right now"), max_length=20, choices=SafeNow.choices)
+    safe_now = EncryptedCharField(
+        _("safe right now"), max_length=20, choices=SafeNow.choices, null=True, blank=True
+    )
     abuse_details = EncryptedTextField(_("about her safety"), null=True, blank=True)
     wants_mental_health_support = models.BooleanField(
         _("wants mental-health support"), default=False
@@ -153,7 +177,9 @@ class Referral(models.Model):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=Language.choices, default=Language.ENGLISH
     )
-    preferred_language_other = models.CharField(_("other language"), max_length=80, blank=True)
+    preferred_language_other = EncryptedCharField(
+        _("other language"), max_length=80, null=True, blank=True
+    )
     needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
     access_needs = EncryptedTextField(_("access needs"), null=True, blank=True)
     group_interests = choice_array(GroupInterest.choices, verbose_name=_("groups she would like"))

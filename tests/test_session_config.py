@@ -112,9 +112,11 @@ BEFORE = london(2026, 10, 1, 9, 0)  # "now" for sessions planned in October and 
 
 
 def book(session, *, by, team, status=BookingStatus.CONFIRMED, children=0):
+    # A name no page here shows otherwise (a random "Rose" would be found in "Rose House").
+    referral = ReferralFactory(team=team, preferred_name=f"Bookedwoman{Booking.objects.count()}")
     return Booking.objects.create(
-        session=session, referral=ReferralFactory(team=team), status=status,
-        children_in_creche=children, booked_by=by,
+        session=session, referral=referral, status=status, children_in_creche=children,
+        booked_by=by,
     )  # fmt: skip
 
 

@@ -12,4 +12,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# A web request's statements may take this long in PostgreSQL (settings.py, "Bounded
+# waits"); well inside the client deadline and gunicorn's timeout.
+os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "4000")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

@@ -73,9 +73,11 @@ INSTALLED_APPS = [
     "accounts",
     "referrals",
     "sessions_booking",
+    "notices",
 ]
 
 MIDDLEWARE = [
+    "config.db_deadline.DatabaseDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.NoStoreMiddleware",
@@ -124,25 +126,34 @@ DATABASES = {
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Bounded waits (README, "When PostgreSQL is down"): libpq gives up on a server that does
+# not let it connect after DB_CONNECT_TIMEOUT seconds. Web processes (config/gunicorn.py)
+# also set DB_STATEMENT_TIMEOUT_MS, PostgreSQL's own limit on a statement (workers and
+# migrations may take longer), and config/db_deadline.py stops a request waiting for a
+# server that is frozen and cannot enforce its own limit. She gets a friendly page, not a hang.
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=2)  # libpq's minimum is 2
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
+DB_CLIENT_DEADLINE_SECONDS = env.float("DB_CLIENT_DEADLINE_SECONDS", default=4.5)
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+if DB_STATEMENT_TIMEOUT_MS:
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# django-redis, so that Redis being down makes the cache miss (logged) instead of failing
-# the request: the public form must keep taking referrals (README, "Operations").
+# The cache is in PostgreSQL (the table comes with accounts' migrations): what it holds
+# guards sign-in (allauth's and django-ratelimit's counters, used authenticator codes) and
+# must hold while Redis is down, or staff could not sign in (README, "When Redis is down").
+# Redis carries only Celery's queue.
 CACHES = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "haven_cache",
         "KEY_PREFIX": "haven",
         "TIMEOUT": 300,
-        "OPTIONS": {
-            "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
-        },
+        # Expired rows are culled as they are met; never cull live counters early.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10},
     }
 }
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Server-side sessions in PostgreSQL: a multi-step form keeps its answers here, never in the
 # browser. Expired rows are swept by accounts.tasks.clear_expired_sessions.
@@ -323,13 +334,15 @@ CONTENT_SECURITY_POLICY = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Self-referral protection -----------------------------------------------------------
-# django-ratelimit keeps its counters in the default (Redis) cache. Behind a load balancer,
-# set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR so the client's address is used.
+# django-ratelimit keeps its counters in the default cache (PostgreSQL). Behind a load balancer,
+# set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR so the client's address is used
+# (config/client_address.py: the last entry, REMOTE_ADDR when the header is missing).
 RATELIMIT_USE_CACHE = "default"
-# With Redis down the counters cannot be read: let people through rather than refuse a
-# woman's referral (staff sign-in still needs password and MFA).
+# If the counters cannot be read (the database is failing), let people through rather than
+# refuse a woman's referral (staff sign-in still needs password and MFA).
 RATELIMIT_FAIL_OPEN = True
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+CLIENT_ADDRESS_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "config.client_address.client_address"
 REFERRAL_SUBMIT_RATE = env.str("REFERRAL_SUBMIT_RATE", default="10/h")
 # A person needs longer than this to read and fill in the form; faster is asked to confirm.
 REFERRAL_MIN_SECONDS_TO_FILL = env.int("REFERRAL_MIN_SECONDS_TO_FILL", default=20)
@@ -359,8 +372,10 @@ if IS_PRODUCTION:
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
-CELERY_RESULT_EXPIRES = 60 * 60 * 24
+# Every task is fire-and-forget: nothing reads a result, so there is no result backend.
+# (A Redis result backend made each queueing wait about 19 s for a Redis that was down.)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -373,9 +388,11 @@ CELERY_TASK_TIME_LIMIT = 90
 # Longer than any task may run, so a late-acked task is not handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request that queues a task gives up quickly when Redis is down (the caller carries
-# on; a sweep picks the work up later) instead of hanging.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Queueing gives up quickly when Redis is down or frozen: web requests never queue work
+# that matters (notices wait in PostgreSQL: notices/), they only wake a worker, once.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# A wake-up's own connection waits at most this long for Redis (notices.services.wake).
+WAKE_UP_BROKER_TIMEOUT = env.float("WAKE_UP_BROKER_TIMEOUT", default=0.5)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -388,9 +405,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions_booking.tasks.send_due_reminders",
         "schedule": 60,
     },
-    "notify-unnotified-referrals": {
-        "task": "referrals.tasks.notify_unnotified_referrals",
-        "schedule": 120,
+    "deliver-waiting-notices": {
+        "task": "notices.tasks.deliver_waiting_notices",
+        "schedule": 30,
     },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",

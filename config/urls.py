@@ -31,3 +31,6 @@ urlpatterns += i18n_patterns(
     path("", include("referrals.urls_public")),
     prefix_default_language=False,
 )
+
+# Friendly pages, drawn without the database; a database that did not answer is a 503.
+handler500 = "config.errors.server_error"

@@ -10,14 +10,6 @@ from django.core.mail import send_mail
 from referrals.choices import Channel
 from referrals.safe_contact import SafeContactRules
 
-# Celery retry policy for tasks that hand mail to a server (SMTP errors are OSErrors).
-MESSAGE_TASK_RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
-
 
 def email_her_if_safe(
     referral, *, subject: str, text: str, named_subject: str = "", named_text: str = ""

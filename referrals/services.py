@@ -1,17 +1,23 @@
 """Actions that change referrals."""
 
 import logging
+import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.selectors import team_for_referral
+from notices.services import queue
 from referrals.choices import Source
 from referrals.models import Referral
 from referrals.priority import assess_priority
 from referrals.reference import new_reference_code
 
 logger = logging.getLogger(__name__)
+
+# Notices a new referral causes (delivered by referrals.tasks; registered in apps.py).
+TEAM_TOLD = "referrals.team_told"
+CONFIRMATION_SENT = "referrals.confirmation_sent"
 
 # Answers from the form steps that are stored on the referral as they are.
 REFERRAL_FIELDS = {
@@ -31,13 +37,28 @@ class NoTeamAvailable(Exception):
 
 
 def create_referral(
-    *, answers: dict, source: Source, reference: str | None = None, notify: bool = True
+    *,
+    answers: dict,
+    source: Source,
+    reference: str | None = None,
+    notify: bool = True,
+    submission_key: uuid.UUID | None = None,
 ) -> Referral:
     """Store a new referral from the form's answers, routed to a team and prioritised.
 
-    Team members are told by a Celery task once the transaction has committed (``notify``
-    is off only for demo data).
+    ``submission_key`` makes sending idempotent: the form gives one key to each filling-in,
+    and sending it again (a double press, or again after an error) returns the referral
+    already stored under it, with its reference, instead of making a second one.
+
+    Her team's e-mail and her own confirmation are queued as notices in the same
+    transaction (``notices``), sent by a worker once it has committed: with Redis down they
+    wait, they are not lost, and her confirmation page does not wait for them. ``notify`` is
+    off only for demo data.
     """
+    if submission_key is not None:
+        already = Referral.objects.filter(submission_key=submission_key).first()
+        if already is not None:
+            return already
     district = answers.get("postcode", "")
     authority = answers.get("local_authority", "")
     team = team_for_referral(postcode_district=district, local_authority=authority)
@@ -64,18 +85,20 @@ def create_referral(
     )
     if reference:
         referral.reference = reference
-    save_with_unique_reference(referral)
-    if not notify:
-        Referral.objects.filter(pk=referral.pk).update(team_notified_at=timezone.now())
-        return referral
-
-    from referrals.tasks import notify_team_of_new_referral, send_referral_confirmation
-
-    # robust: with Redis (the queue) down she still gets her confirmation page; her team is
-    # told by the notify_unnotified_referrals sweep instead. Her own confirmation email is
-    # not sent late: she saw her code on screen.
-    transaction.on_commit(lambda: notify_team_of_new_referral.delay(referral.pk), robust=True)
-    transaction.on_commit(lambda: send_referral_confirmation.delay(referral.pk), robust=True)
+    referral.submission_key = submission_key
+    with transaction.atomic():
+        try:
+            save_with_unique_reference(referral)
+        except IntegrityError:
+            if submission_key is None:
+                raise
+            # The same filling-in, sent twice at once: the other request stored it first.
+            return Referral.objects.get(submission_key=submission_key)
+        if notify:
+            queue(TEAM_TOLD, referral.pk)
+            queue(CONFIRMATION_SENT, referral.pk)
+        else:
+            Referral.objects.filter(pk=referral.pk).update(team_notified_at=timezone.now())
     logger.info("referral %s created for team %s", referral.pk, team.pk)
     return referral
 

@@ -1,9 +1,8 @@
-"""Messages about referrals, sent by Celery after the referral has been committed."""
+"""Messages about referrals: delivered by a worker from the notices a new referral queues
+(``notices``; the kinds are registered in ``referrals.apps``), and the nightly retention run."""
 
 import logging
-from datetime import timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from referrals.messaging import MESSAGE_TASK_RETRY, email_her_if_safe
+from referrals.messaging import email_her_if_safe
 from referrals.models import Referral
 from referrals.reference import format_reference_code
 
@@ -64,24 +63,11 @@ def notify_team(referral_id: int) -> int:
     return len(recipients)
 
 
-@shared_task(name="referrals.tasks.notify_team_of_new_referral", **MESSAGE_TASK_RETRY)
 def notify_team_of_new_referral(referral_id: int) -> int:
+    """Notice ``referrals.team_told``."""
     return notify_team(referral_id)
 
 
-UNNOTIFIED_AFTER = timedelta(minutes=2)
-
-
-@shared_task(name="referrals.tasks.notify_unnotified_referrals")
-def notify_unnotified_referrals() -> int:
-    """Beat, every two minutes: referrals whose team was never told, because Redis (the
-    queue) was down when she sent it or the task was lost. Nothing she submits is lost."""
-    cutoff = timezone.now() - UNNOTIFIED_AFTER
-    waiting = Referral.objects.filter(team_notified_at__isnull=True, created_at__lt=cutoff)
-    return sum(notify_team(pk) for pk in waiting.values_list("pk", flat=True)[:200])
-
-
-@shared_task(name="referrals.tasks.send_referral_confirmation", **MESSAGE_TASK_RETRY)
 def send_referral_confirmation(referral_id: int) -> bool:
     """Send her reference code by email, only if email is safe now (otherwise nothing is
     sent: she saw the code on screen)."""

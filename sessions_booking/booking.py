@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+import notices.services as notices
 from referrals import audit
 from referrals.choices import AuditAction
 from sessions_booking.models import (
@@ -24,6 +25,7 @@ from sessions_booking.models import (
     BookingStatus,
     GroupSession,
 )
+from sessions_booking.notices import PROMOTED, SESSION_CANCELLED, SESSION_CHANGED
 from sessions_booking.reminders import cancel_reminders, schedule_reminders
 from sessions_booking.selectors import with_fill
 
@@ -166,11 +168,7 @@ def promote_waitlist(session: GroupSession) -> list[Booking]:
         schedule_reminders(booking)
         fill = Fill(fill.free_places - 1, fill.free_creche_places - booking.children_in_creche)
         promoted.append(booking)
-    if promoted:
-        from sessions_booking.tasks import tell_about_promotion
-
-        ids = [booking.pk for booking in promoted]
-        transaction.on_commit(lambda: [tell_about_promotion.delay(pk) for pk in ids])
+    notices.queue(PROMOTED, *[booking.pk for booking in promoted])
     return promoted
 
 
@@ -198,10 +196,8 @@ def cancel_booking(
 
 def cancel_session(*, session: GroupSession, cancelled_by, request) -> int:
     """Cancel a session and every active booking in it; each woman is told within her
-    safe-contact rules (a Celery task after commit). Returns how many bookings were
+    safe-contact rules (a notice queued with the change). Returns how many bookings were
     cancelled."""
-    from sessions_booking.tasks import tell_about_cancelled_session
-
     with transaction.atomic():
         session = _lock(session.pk)
         if session.is_cancelled:
@@ -221,8 +217,7 @@ def cancel_session(*, session: GroupSession, cancelled_by, request) -> int:
                 session=session.pk,
                 reason="session cancelled",
             )
-        ids = [booking.pk for booking in bookings]
-        transaction.on_commit(lambda: [tell_about_cancelled_session.delay(pk) for pk in ids])
+        notices.queue(SESSION_CANCELLED, *[booking.pk for booking in bookings])
     return len(bookings)
 
 
@@ -283,10 +278,10 @@ def active_bookings_of(referral):
 
 def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> int:
     """After a session's time or place changed, tell every woman booked into it (within
-    her safe-contact rules, after commit) and her keyworker. Returns how many were queued."""
+    her safe-contact rules: a notice queued with the change) and her keyworker. Returns how
+    many were queued. Call it in the transaction that changed the session."""
     if session.starts_at == old_starts_at and session.venue_id == old_venue_id:
         return 0
-    from sessions_booking.tasks import tell_about_changed_session
 
     if session.starts_at != old_starts_at:
         # Her reminders move with the session (those already sent stay as they were).
@@ -295,5 +290,5 @@ def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> i
             schedule_reminders(booking)
 
     ids = list(session.bookings.filter(status__in=ACTIVE).values_list("pk", flat=True))
-    transaction.on_commit(lambda: [tell_about_changed_session.delay(pk) for pk in ids])
+    notices.queue(SESSION_CHANGED, *ids)
     return len(ids)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import notices.services as notices
 from referrals import audit
 from referrals.choices import AuditAction, Channel
 from referrals.safe_contact import SafeContactRules, automated_channel, latest_safe_moment
@@ -287,7 +288,7 @@ def call_for_help() -> None:
     from sessions_booking.tasks import send_due_reminders
 
     if cache.add("reminders:extra-sweep", 1, timeout=60):
-        transaction.on_commit(send_due_reminders.delay)
+        transaction.on_commit(lambda: notices.wake(send_due_reminders), robust=True)
 
 
 def deliver_one(reminder_id: int, *, saved=None) -> bool:

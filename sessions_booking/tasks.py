@@ -4,7 +4,11 @@ She is messaged only on a channel she marked safe, at a time she marked safe, an
 discreetly unless she allowed messages to name the service (DESIGN.md section 3, rule 3).
 The channel is chosen as for reminders (SMS, else email, whichever she marked safe) and the
 message goes through the same delivery backends. When she cannot be told safely, her
-keyworker is asked to tell her."""
+keyworker is asked to tell her.
+
+The ``tell_*`` functions deliver notices (``notices``): each is queued with the change that
+causes it, in the same transaction, and sent by a worker afterwards; a failure (an SMTP or
+provider error) is tried again later. The kinds are registered in ``sessions_booking.apps``."""
 
 import logging
 import uuid
@@ -18,16 +22,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from referrals.choices import Channel
-from referrals.messaging import MESSAGE_TASK_RETRY
 from referrals.safe_contact import SafeContactRules, automated_channel
-from sessions_booking.delivery import Message, TemporaryFailure, backend_for
+from sessions_booking.delivery import Message, backend_for
 from sessions_booking.models import Booking
-
-# As for other messages to her, plus the delivery backends' temporary failures.
-NOTICE_RETRY = {
-    **MESSAGE_TASK_RETRY,
-    "autoretry_for": (*MESSAGE_TASK_RETRY["autoretry_for"], TemporaryFailure),
-}
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +93,6 @@ def tell_both(booking_id: int, *, statuses, subject: str, text: str, what: str) 
     return told_by is not None
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_promotion", **NOTICE_RETRY)
 def tell_about_promotion(booking_id: int) -> bool:
     return tell_both(
         booking_id,
@@ -107,7 +103,6 @@ def tell_about_promotion(booking_id: int) -> bool:
     )
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_cancelled_session", **NOTICE_RETRY)
 def tell_about_cancelled_session(booking_id: int) -> bool:
     return tell_both(
         booking_id,
@@ -118,7 +113,6 @@ def tell_about_cancelled_session(booking_id: int) -> bool:
     )
 
 
-@shared_task(name="sessions_booking.tasks.tell_about_changed_session", **NOTICE_RETRY)
 def tell_about_changed_session(booking_id: int) -> bool:
     return tell_both(
         booking_id,
@@ -129,7 +123,6 @@ def tell_about_changed_session(booking_id: int) -> bool:
     )
 
 
-@shared_task(name="sessions_booking.tasks.tell_keyworker_she_cancelled", **MESSAGE_TASK_RETRY)
 def tell_keyworker_she_cancelled(booking_id: int) -> bool:
     """Her keyworker hears when she cancels through her reminder link."""
     booking = Booking.objects.select_related("referral__assigned_to").filter(pk=booking_id).first()

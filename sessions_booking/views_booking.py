@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+import notices.services as notices
 from referrals import access, audit
 from referrals.choices import AuditAction
 from sessions_booking import booking as rules
@@ -144,7 +145,7 @@ def resend(request, pk):
     except ResendRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        transaction.on_commit(send_due_reminders.delay)
+        transaction.on_commit(lambda: notices.wake(send_due_reminders), robust=True)
         messages.success(request, _("The reminder will be sent again within a minute."))
     return redirect("book_sessions", pk=reminder.booking.referral_id)
 

@@ -13,12 +13,13 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+import notices.services as notices
 from referrals import audit
 from referrals.choices import AuditAction
 from referrals.languages import site_language
 from sessions_booking import booking as rules
 from sessions_booking.links import LinkState, confirm_coming, find_link, spend, state_of
-from sessions_booking.tasks import tell_keyworker_she_cancelled
+from sessions_booking.notices import SHE_CANCELLED
 
 STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.CANCELLED: 200}
 
@@ -74,6 +75,5 @@ def booking_link(request, token):
             except rules.BookingRefused:
                 return _page(request, link, LinkState.EXPIRED)
             spend(link)
-            booking_id = link.booking_id
-            transaction.on_commit(lambda: tell_keyworker_she_cancelled.delay(booking_id))
+            notices.queue(SHE_CANCELLED, link.booking_id)
     return redirect("booking_link", token=token)

@@ -25,6 +25,17 @@ def isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def wake_ups_start_afresh():
+    """A wake-up that failed (a test with Redis down) silences wake-ups in this process for
+    a while (notices.services.wake); the next test starts without that."""
+    from notices.services import forget_failed_wake_ups
+
+    forget_failed_wake_ups()
+    yield
+    forget_failed_wake_ups()
+
+
+@pytest.fixture(autouse=True)
 def no_kept_pages():
     """Pages drawn once for new visitors (referrals/views/first_visit.py) are kept per
     process; a test must not see a page drawn under another test's data or settings."""

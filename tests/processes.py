@@ -2,7 +2,7 @@
 
 The child must use exactly what this test run uses: the test database on the same server
 (a TCP host and port, or the embedded PostgreSQL's socket directory), the same Redis, the
-same Celery broker and result backend, and the test's clock (tests/clock.py). Where the run
+same Celery broker, and the test's clock (tests/clock.py). Where the run
 names an application role (``DATABASE_APP_ROLE``: the suite itself runs as the owner, which
 creates the test database), the child connects as that role, as the web and worker
 processes do in production: servers and workers started by tests prove the service works
@@ -57,9 +57,13 @@ def child_process_environment(**overrides: str | None) -> dict[str, str]:
         "DATABASE_URL": database_url_of(user=settings.DATABASE_APP_ROLE or None),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": app.conf.broker_url,
-        "CELERY_RESULT_BACKEND": app.conf.result_backend,
         **child_environment(),
     }
+    # Tasks keep no results (settings: CELERY_RESULT_BACKEND unset); a run that sets one
+    # passes it on.
+    env.pop("CELERY_RESULT_BACKEND", None)
+    if app.conf.result_backend:
+        env["CELERY_RESULT_BACKEND"] = app.conf.result_backend
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for name, value in overrides.items():
         if value is None:

@@ -29,6 +29,7 @@ SOURCES = [
     "config",
     "accounts",
     "referrals",
+    "notices",
     "sessions_booking",
     "templates",
     "locale",

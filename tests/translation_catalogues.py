@@ -12,7 +12,13 @@ from django import forms
 # (its fields' choices) are found by walking the forms: public_form_messages below.
 PUBLIC_TEMPLATES = (
     "templates/base.html",
+    "templates/400.html",
+    "templates/403.html",
+    "templates/403_csrf.html",
+    "templates/404.html",
     "templates/500.html",
+    "templates/503.html",
+    "templates/errors/",
     "templates/public/",
     "templates/referrals/step.html",
     "templates/referrals/confirmation.html",

@@ -144,6 +144,10 @@ MODELS: dict[str, ModelUse] = {
             "source": fact("Self or professional referral (figures)"),
             "created_at": WHEN,
             "team_notified_at": WHEN,
+            "submission_key": fact(
+                "A random number given to one filling-in of the form, so that sending it twice "
+                "stores one referral"
+            ),
             "updated_at": WHEN,
             "team": fact("Which team works with her (routing, figures)"),
             "area_postcode_district": hers(

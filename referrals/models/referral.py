@@ -80,6 +80,9 @@ class Referral(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     # When her team was emailed that she is waiting (referrals.tasks.notify_team).
     team_notified_at = models.DateTimeField(null=True, blank=True)
+    # One per filling-in of the public form: sending it twice stores one referral
+    # (referrals.services.create_referral).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     # --- Routing and workflow ---

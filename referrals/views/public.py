@@ -8,6 +8,7 @@ visitor who only looks cost a quarter of it (issue 9)."""
 
 import logging
 import time
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -117,6 +118,10 @@ class ReferralWizard(NamedUrlSessionWizardView):
         posted_step = request.POST.get(f"{self.prefix}-current_step")
         if posted_step and posted_step not in self.get_form_list():
             return redirect(self.get_step_url(self.steps.current))
+        if posted_step == self.steps.last and self.already_sent():
+            # Send pressed again after it went through (a double press): her answers are
+            # gone from the session, her confirmation is waiting. Show it, store nothing.
+            return redirect("referral_confirmation")
         if "started_at" not in self.extra():
             # Her first answer: the session starts now, and remembers when she opened the
             # form (for the too-fast check) from the page she posted.
@@ -140,6 +145,20 @@ class ReferralWizard(NamedUrlSessionWizardView):
             language = get_language()
         with translation.override(language):
             return redirect(self.get_step_url(step))
+
+    def already_sent(self) -> bool:
+        return CONFIRMATION_SESSION_KEY in self.request.session and not self.storage.data.get(
+            self.storage.step_data_key
+        )
+
+    def submission_key(self) -> str:
+        """One key per filling-in, kept with her answers from the moment the check page is
+        drawn: sending twice, or again after an error, stores one referral."""
+        key = self.extra().get("submission_key")
+        if not key:
+            key = str(uuid.uuid4())
+            self.set_extra(submission_key=key)
+        return key
 
     # --- when she started, before there is a session -------------------------------------
     @property
@@ -216,6 +235,7 @@ class ReferralWizard(NamedUrlSessionWizardView):
             context.update(started_field=self.started_field, started_token=self.started_token())
         if self.steps.current == self.steps.last:
             context["sections"] = self.answer_sections()
+            self.submission_key()
         return context
 
     def answer_sections(self):
@@ -263,7 +283,9 @@ class ReferralWizard(NamedUrlSessionWizardView):
         answers = {}
         for step_form in form_list:
             answers.update(step_form.cleaned_data)
-        referral = create_referral(answers=answers, source=self.source)
+        referral = create_referral(
+            answers=answers, source=self.source, submission_key=self.submission_key()
+        )
         self.request.session[CONFIRMATION_SESSION_KEY] = {
             "reference": referral.reference,
             "not_safe_now": referral.safe_now == SafeNow.NO,

@@ -131,7 +131,8 @@ def test_sending_again_after_an_error_returns_the_referral_already_stored(team):
     key = "6b0f1f8a-3d1e-4b7e-9a51-6c1f0d3e2a10"
     first = create_referral(answers=answers, source="self", submission_key=key)
     again = create_referral(answers=answers, source="self", submission_key=key)
-    assert again.pk == first.pk and again.reference == first.reference
+    assert again.pk == first.pk
+    assert again.reference == first.reference
     assert Referral.objects.count() == 1
     assert Notice.objects.filter(subject_id=first.pk).count() == 2  # not queued twice
 
@@ -269,7 +270,8 @@ def test_a_database_connection_dropped_mid_request_writes_nothing_and_the_next_w
     assert response.status_code == 503
     page = response.content.decode()
     assert "we cannot reach our records just now" in page
-    assert "999" in page and "Exit this page" in page
+    assert "999" in page
+    assert "Exit this page" in page
     monkeypatch.undo()
     connection.close()
     referral.refresh_from_db()
@@ -281,9 +283,7 @@ def test_a_database_connection_dropped_mid_request_writes_nothing_and_the_next_w
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_query_the_database_does_not_answer_gives_a_friendly_page_in_her_language(
-    settings, team
-):
+def test_a_query_the_database_does_not_answer_gives_a_friendly_page_in_her_language(settings, team):
     """A lock held elsewhere stands in for a server that does not answer: the request's
     deadline (config/db_deadline.py) ends the wait and she sees the 503 page in Polish."""
     settings.DB_CLIENT_DEADLINE_SECONDS = 1
@@ -341,7 +341,8 @@ def test_a_session_that_cannot_be_saved_gives_a_friendly_page_not_a_bare_400(tea
     page = response.content.decode()
     assert 'lang="pl"' in page
     assert "Bad Request" not in page
-    assert "999" in page and 'id="quick-exit"' in page
+    assert "999" in page
+    assert 'id="quick-exit"' in page
 
 
 @pytest.mark.django_db

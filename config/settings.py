@@ -134,6 +134,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=2)  # libpq's minimum is 2
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
 DB_CLIENT_DEADLINE_SECONDS = env.float("DB_CLIENT_DEADLINE_SECONDS", default=4.5)
+# Django's PostgreSQL backend with deadlines on commit, rollback and its health check.
+DATABASES["default"]["ENGINE"] = "config.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
 if DB_STATEMENT_TIMEOUT_MS:
     DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"

@@ -157,3 +157,23 @@ def test_her_subject_access_copy_names_the_substances_not_their_codes():
     record = subject_access_record(referral=her)
     shown = {item["name"]: item["display"] for item in record["referral"]}
     assert shown["substances"] == "Heroin or other opioids, Alcohol"
+
+
+def test_every_encrypted_field_shares_one_derivation_of_the_keys():
+    """config/field_keys.py: derived once per process, the same keys the library derives."""
+    from django.apps import apps
+    from encrypted_fields.fields import EncryptedFieldMixin
+
+    from config.field_keys import share_derived_keys
+
+    assert share_derived_keys() > 20
+    fields = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedFieldMixin)
+    ]
+    assert len({id(field.__dict__["keys"]) for field in fields}) == 1
+    fresh = type(fields[0])()  # derives its own, as the library does
+    assert fresh.keys == fields[0].keys
+    assert fields[-1].f.decrypt(fresh.f.encrypt(b"her answer")) == b"her answer"

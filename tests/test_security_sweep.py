@@ -46,7 +46,8 @@ pytestmark = pytest.mark.django_db
 # A CSRF secret as Django makes them (32 characters from its alphabet); the form sends the
 # same value, which Django accepts unmasked.
 CSRF_SECRET = "HavenCsrfSecretForTests0123456789"[:32]
-CSRF_FAILED = "CSRF verification failed"
+# Our own page for a failed CSRF check (templates/403_csrf.html), not Django's technical one.
+CSRF_FAILED = "This page was open too long"
 
 # A value for each URL parameter, enough for the URL to resolve (the CSRF check runs before
 # any view, so no object needs to exist).

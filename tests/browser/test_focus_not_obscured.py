@@ -184,3 +184,33 @@ def test_nothing_focused_is_hidden_under_the_exit_bar(site, chromium, size):
     follow_every_error_link(page, f"{where} professional referrer, with errors")
     check_every_stop(page, f"{where} professional referrer, with errors")
     context.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_in_urdu_and_on_her_appointment_page_too(site, chromium, size, settings):
+    """The bar is taller in some languages (its hint wraps differently), and her reminder's
+    link page has the bar too."""
+    from sessions_booking.booking import book_client
+    from sessions_booking.links import issue_link
+    from tests.dataprotection_world import acting
+    from tests.factories import GroupSessionFactory, ReferralFactory, UserFactory
+
+    width, height = size
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, reduced_motion="reduce"
+    )
+    page = context.new_page()
+    where = f"{width}x{height}"
+    page.goto(f"{site}/ur/refer/")
+    with page.expect_navigation():
+        page.click("form button.btn-primary[type=submit]:not([name])")
+    follow_every_error_link(page, f"{where} Urdu about, with errors")
+    check_every_stop(page, f"{where} Urdu about, with errors")
+
+    settings.SITE_URL = site
+    keyworker = UserFactory()
+    her = ReferralFactory(assigned_to=keyworker, preferred_language="ur")
+    booking = book_client(request=acting(keyworker), referral=her, session=GroupSessionFactory())
+    page.goto(issue_link(booking))
+    check_every_stop(page, f"{where} her appointment (Urdu)")
+    context.close()

@@ -166,6 +166,10 @@ def test_nothing_focused_is_hidden_under_the_exit_bar(site, chromium, size):
     submit(page)
 
     check_every_stop(page, f"{where} support")
+    page.fill("#id_support-children_ages", "seven")
+    submit(page)
+    follow_every_error_link(page, f"{where} support, with errors")
+    page.fill("#id_support-children_ages", "")
     page.check("input[name='support-safe_now'][value='yes']")
     submit(page)
 

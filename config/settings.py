@@ -261,6 +261,9 @@ STATIC_ROOT = (
 )
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (a neutral /favicon.ico), served by WhiteNoise as
+# they are: without them every page's visit logs a 404.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

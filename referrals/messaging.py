@@ -7,6 +7,7 @@ calls ``email_her_if_safe``; none decides for itself."""
 from django.conf import settings
 from django.core.mail import send_mail
 
+from referrals.bidi import isolate_text_if_bidi
 from referrals.choices import Channel
 from referrals.safe_contact import SafeContactRules
 
@@ -24,5 +25,7 @@ def email_her_if_safe(
     if referral.may_name_service:
         subject = named_subject or f"Haven: {subject}"
         text = named_text or text
+    # Written in a right-to-left language: her reference, numbers and links keep their order.
+    subject, text = isolate_text_if_bidi(subject), isolate_text_if_bidi(text)
     send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [referral.email])
     return True

@@ -3,9 +3,10 @@
 from datetime import date, time
 
 from django import forms
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from referrals.dates import day_month_year
 from referrals.forms.fields import HoneypotMixin
 from referrals.validation import display_phone
 
@@ -25,7 +26,7 @@ def display_value(field: forms.Field, value) -> str:
     if choices:
         return str(choices.get(value, choices.get(str(value), value)))
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return day_month_year(value)
     if isinstance(value, time):
         return time_format(value, "H:i")
     if isinstance(value, str) and value.startswith("+") and value[1:].isdigit():

@@ -17,11 +17,11 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from referrals.bidi import isolate_text_if_bidi
 from referrals.choices import Channel
+from referrals.dates import short_date_time
 from referrals.safe_contact import SafeContactRules, automated_channel
 from sessions_booking.delivery import Message, backend_for
 from sessions_booking.models import Booking
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 def describe(session) -> str:
-    when = date_format(timezone.localtime(session.starts_at), "D j M H:i")
+    when = short_date_time(session.starts_at)
     return f"{when}, {session.venue.address.replace(chr(10), ', ')}"
 
 
@@ -43,6 +43,8 @@ def message_her_if_safe(referral, *, subject: str, text: str) -> str | None:
         return None
     if referral.may_name_service:
         subject = f"{settings.SERVICE_NAME}: {subject}"
+    # Written in a right-to-left language: the place, times and numbers keep their order.
+    subject, text = isolate_text_if_bidi(subject), isolate_text_if_bidi(text)
     backend_for(channel).send(
         Message(
             channel=channel,

@@ -14,9 +14,11 @@ import string
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from referrals.bidi import is_bidi, isolate_text
+from referrals.dates import short_date_time
 
 REQUIRED = ("when", "where", "link")
 NAMED_ONLY = ("programme", "service")
@@ -148,7 +150,7 @@ def fill(template: str, values: dict) -> str:
 
 def values_for(session, *, link: str, language: str) -> dict:
     with translation.override(language):
-        when = date_format(timezone.localtime(session.starts_at), "D j M H:i")
+        when = short_date_time(session.starts_at)
     return {
         "when": when,
         "where": session.venue.address.replace("\r", "").replace("\n", ", "),
@@ -159,8 +161,12 @@ def values_for(session, *, link: str, language: str) -> dict:
 
 
 def render(wording: Wording, values: dict) -> tuple[str, str]:
-    """(subject, text) with the placeholders filled in."""
-    return fill(wording.subject, values), fill(wording.text, values)
+    """(subject, text) with the placeholders filled in; in a right-to-left language, each
+    left-to-right value (the place, the link, any number) isolated so it keeps its order."""
+    subject, text = fill(wording.subject, values), fill(wording.text, values)
+    if is_bidi(wording.language):
+        return isolate_text(subject), isolate_text(text)
+    return subject, text
 
 
 def sms_fragments(text: str) -> int:

@@ -160,7 +160,7 @@ def test_the_switcher_names_each_language_in_itself_with_its_lang(client):
 
 def test_on_the_form_the_switcher_buttons_post_the_form_without_javascript(client):
     html = html_of(client.get("/refer/contact/"))
-    assert '<form method="post" id="referral-form"' in html
+    assert '<form method="post" action="/refer/contact/" id="referral-form"' in html
     buttons = re.findall(r'<button type="submit" form="referral-form"[^>]*>', html)
     assert len(buttons) == 5
     for button in buttons:
@@ -269,7 +269,8 @@ def test_an_error_summary_in_urdu(client):
     summary = re.search(r'<div class="error-summary.*?</div>', html, re.S).group(0)
     assert "ایک مسئلہ ہے" in summary  # "There is a problem"
     assert "براہِ کرم اس سوال کا جواب دیں۔" in summary  # "Please answer this question."
-    assert "پوسٹ کوڈ لکھیں جیسے B12 9QL" in summary
+    # Its example postcode isolated left to right (referrals/bidi.py).
+    assert 'پوسٹ کوڈ لکھیں جیسے <bdi dir="ltr">B12 9QL</bdi>' in summary
     assert "ایک مسئلہ ہے" in summary
     assert not re.search(r"[A-Za-z]{4,}", re.sub(r"<[^>]*>|B12 9QL|B12", "", summary))
 

@@ -96,9 +96,18 @@ def test_the_date_is_written_in_her_language():
         venue=VenueFactory(address="12 High Street\nWalsall WS1 1AA"),
     )
     english = wording.values_for(session, link="L", language="en")
-    assert english["when"] == "Tue 3 Dec 10:00"
+    assert english["when"] == "Tue 3 Dec, 10:00"
     assert english["where"] == "12 High Street, Walsall WS1 1AA"
-    assert wording.values_for(session, link="L", language="pl")["when"] == "Wt 3 Gru 10:00"
+    # Each language's own forms (CLDR): Polish months in the genitive, Romanian in lower case.
+    when = {
+        language: wording.values_for(session, link="L", language=language)["when"]
+        for language in ("pl", "ro", "ur", "pa", "bn")
+    }
+    assert when["pl"] == "wt., 3 gru, 10:00"
+    assert when["ro"] == "mar., 3 dec., 10:00"
+    assert when["ur"] == "منگل، 3 دسمبر 10:00"
+    assert when["pa"] == "ਮੰਗਲ, 3 ਦਸੰ, 10:00"
+    assert when["bn"] == "মঙ্গল 3 ডিসে 10:00"
 
 
 def test_sms_fragments_count_plain_and_other_scripts():

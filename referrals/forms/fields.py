@@ -100,7 +100,8 @@ def radio_choice(label, choices, *, required=False, help_text="", initial=None):
 
 
 class HoneypotMixin(forms.Form):
-    """A field people never see or reach (hidden by CSS, out of the tab order) that bots fill in.
+    """A field people never see, reach or hear (hidden by CSS, out of the tab order and out of
+    the accessibility tree) that bots fill in.
 
     The view rejects a filled-in honeypot quietly: a bot learns nothing."""
 
@@ -109,3 +110,7 @@ class HoneypotMixin(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+    # Its container is aria-hidden too (templates/referrals/fields/fields.html): a screen
+    # reader would otherwise read "Leave this empty" to her. Bots reading the HTML still
+    # find an ordinary text field.
+    website.hidden_from_people = True

@@ -52,6 +52,7 @@ class PublicField(TypedDict):
     errors: list
     error_id: str
     anchor: str  # where the error summary links to
+    hidden_from_people: bool  # aria-hidden container (the honeypot)
     describedby: str
     # The element: "input", "textarea" or "select" ("choices": none, see ``choices``), its
     # attributes as Django's widget would give them (name, id, class, required, aria-*,
@@ -202,6 +203,8 @@ def public_field(bound: forms.BoundField) -> PublicField:
             ident for ident, shown in ((help_id, bound.help_text), (error_id, errors)) if shown
         ),
         "anchor": id_,
+        # The honeypot: kept out of sight and out of the accessibility tree.
+        "hidden_from_people": getattr(bound.field, "hidden_from_people", False),
         "element": "",
         "attrs": None,
         "text": "",

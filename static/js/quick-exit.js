@@ -10,6 +10,23 @@
   }
   var destination = control.getAttribute("href");
 
+  // The bar's height, for the scroll padding in haven.css that keeps whatever has the
+  // focus from scrolling under the sticky bar (it changes with the width and the language).
+  var bar = document.querySelector("[data-quick-exit-bar]");
+  function measureBar() {
+    document.documentElement.style.setProperty(
+      "--haven-exit-bar-height", bar.getBoundingClientRect().height + "px"
+    );
+  }
+  if (bar) {
+    measureBar();
+    if (window.ResizeObserver) {
+      new ResizeObserver(measureBar).observe(bar);
+    } else {
+      window.addEventListener("resize", measureBar);
+    }
+  }
+
   function leave(event) {
     if (event) {
       event.preventDefault();

@@ -24,7 +24,9 @@
         panel.setAttribute("role", "alert");
         var main = document.getElementById("main-content");
         main.insertBefore(panel, main.firstChild);
-        panel.scrollIntoView();
+        // The panel now opens the page's content, just below the header: back to the top,
+        // where nothing is left half under the sticky exit bar.
+        window.scrollTo(0, 0);
       }
     });
   });

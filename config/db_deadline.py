@@ -30,7 +30,7 @@ _serving_requests = False
 # Set when the database failed to answer during the request being served: later attempts in
 # the same request (middleware reading the session on the way out, say) fail at once
 # instead of waiting again. Cleared as each request starts.
-_failed_this_request = False
+_request = threading.local()  # .serving: inside a request; .failed: the database did not answer
 
 
 class DatabaseDidNotAnswer(OperationalError):
@@ -59,8 +59,7 @@ def answer_within(seconds: float, connection_wrapper):
     try:
         yield
     except DatabaseDidNotAnswer:
-        global _failed_this_request
-        _failed_this_request = True
+        _request.failed = True
         connection_wrapper.close()
         raise
     finally:
@@ -71,14 +70,14 @@ def answer_within(seconds: float, connection_wrapper):
 def connecting(connect):
     """Open a connection with ``connect``, unless the database already failed to answer in
     this request; a connection that cannot be opened marks the request as failed too."""
-    global _failed_this_request
-    if _armed(True) and _failed_this_request:
+    serving = getattr(_request, "serving", False)
+    if serving and getattr(_request, "failed", False) and _armed(True):
         raise DatabaseDidNotAnswer("PostgreSQL did not answer earlier in this request")
     try:
         return connect()
     except (OperationalError, psycopg.OperationalError):  # psycopg's, until Django wraps it
-        if _armed(True):
-            _failed_this_request = True
+        if serving and _armed(True):
+            _request.failed = True
         raise
 
 
@@ -98,7 +97,10 @@ class DatabaseDeadlineMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        global _failed_this_request
-        _failed_this_request = False
-        with connection.execute_wrapper(deadline):
-            return self.get_response(request)
+        _request.failed = False
+        _request.serving = True
+        try:
+            with connection.execute_wrapper(deadline):
+                return self.get_response(request)
+        finally:
+            _request.serving = False

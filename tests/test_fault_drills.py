@@ -306,6 +306,9 @@ def test_a_query_the_database_does_not_answer_gives_a_friendly_page_in_her_langu
     assert 'lang="pl"' in page
     assert "999" in page
     assert took < 5, took
+    # The next request, and code outside any request, use the database again.
+    assert client.get(reverse(SELF["url_name"], kwargs={"step": "contact"})).status_code == 200
+    assert Referral.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

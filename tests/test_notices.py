@@ -111,7 +111,7 @@ def test_sent_notices_are_deleted_after_thirty_days():
     assert list(Notice.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_notice_held_by_one_worker_is_skipped_by_another():
     (notice,) = queue("test.ok", 5)
     from django.db import connections

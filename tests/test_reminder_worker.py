@@ -217,9 +217,9 @@ def assert_each_sent_exactly_once(reminders, fake_notify) -> None:
 def test_two_sweeps_at_once_on_a_real_worker_send_each_reminder_exactly_once(fake_notify, workers):
     reminders = due_reminders()
     workers.start()
-    results = [workers.sweep(), workers.sweep()]
+    workers.sweep()  # two at once; fire and forget (tasks keep no results)
+    workers.sweep()
     wait_until(all_sent, what=f"every reminder to be sent (now: {statuses()})")
-    assert sum(result.get(timeout=30) for result in results) == len(reminders)
     assert_each_sent_exactly_once(reminders, fake_notify)
     assert fake_notify.send_attempts() == len(reminders)
 
@@ -243,9 +243,9 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(fake_not
         what="the claims to be older than the stuck limit",
     )
     workers.start(REMINDER_STUCK_AFTER_SECONDS=1)
-    result = workers.sweep()
+    workers.sweep()
     wait_until(all_sent, what=f"every reminder to be sent (now: {statuses()})")
-    assert result.get(timeout=30) == len(reminders) - 3  # the interrupted one was found
+    # The interrupted one was looked up at Notify and found, not sent again:
     assert_each_sent_exactly_once(reminders, fake_notify)
     assert fake_notify.send_attempts() == len(reminders)
     assert interrupted.reference in fake_notify.lookups()

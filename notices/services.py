@@ -64,7 +64,15 @@ def wake(task) -> bool:
     try:
         with task.app.connection_for_write(
             connect_timeout=timeout,
-            transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout},
+            transport_options={
+                "socket_connect_timeout": timeout,
+                "socket_timeout": timeout,
+                # One more try at once, then give up: kombu's default backs off for ~2 s.
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0,
+                "interval_max": 0,
+            },
         ) as connection:
             task.apply_async(connection=connection, retry=False)
     except Exception as error:  # refused, timed out, or anything else the broker did

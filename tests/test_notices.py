@@ -1,6 +1,7 @@
 """The notices outbox (notices/): written with the change, delivered once, retried, never
 lost when Redis is down."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -141,7 +142,10 @@ def test_a_wake_up_with_the_broker_down_fails_fast_once_then_stays_quiet(setting
         from notices.tasks import deliver_waiting_notices
 
         forget_failed_wake_ups()
+        started = time.monotonic()
         assert wake(deliver_waiting_notices) is False
+        # Refused at once, not after kombu's usual retries (about 2 s): a request waits on it.
+        assert time.monotonic() - started < 1
         assert "could not queue notices.tasks.deliver_waiting_notices" in caplog.text
         caplog.clear()
         assert wake(deliver_waiting_notices) is False  # quiet: not even tried
@@ -150,3 +154,21 @@ def test_a_wake_up_with_the_broker_down_fails_fast_once_then_stays_quiet(setting
         app.conf.broker_url = original
         server.remove()
         forget_failed_wake_ups()
+
+
+def test_a_wake_up_puts_one_message_on_the_queue_when_redis_is_up():
+    import redis
+
+    from config.celery import app
+    from notices.tasks import deliver_waiting_notices
+    from tests.own_services import OwnRedis
+
+    server = OwnRedis().start()
+    original = app.conf.broker_url
+    app.conf.broker_url = server.url
+    try:
+        assert wake(deliver_waiting_notices) is True
+        assert redis.Redis.from_url(server.url).llen("celery") == 1
+    finally:
+        app.conf.broker_url = original
+        server.remove()

@@ -29,7 +29,7 @@ run: $(STAMP)
 test: $(STAMP) chromium gettext
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r config accounts referrals sessions_booking bench
+	$(BIN)/bandit -q -c pyproject.toml -r config accounts referrals sessions_booking notices bench
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 		$(AS_OWNER) $(BIN)/python -m pytest $(PYTEST_ARGS)'
 

@@ -16,7 +16,7 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-UNKNOWN = "0.0.0.0"  # noqa: S104 - a rate-limit bucket, never bound to
+UNKNOWN = "0.0.0.0"  # noqa: S104 - a rate-limit bucket, never bound to  # nosec B104
 
 
 def _address(value: str) -> str | None:

@@ -36,6 +36,8 @@ VALID_ANSWERS = {
         "safe_now": "yes",
         "abuse_experience": "past",
         "substances": ["alcohol", "prescription"],
+    },
+    "family": {
         "children_count": "2",
         "children_ages": "3 and 6",
         "needs_childcare": "yes",
@@ -43,6 +45,8 @@ VALID_ANSWERS = {
         "pregnant": "no",
         "wants_mental_health_support": "yes",
         "housing": "none",
+    },
+    "groups": {
         "preferred_language": "pa",
         "needs_interpreter": "yes",
         "group_interests": ["mothers"],
@@ -81,5 +85,5 @@ def complete(client, wizard, steps, overrides=None):
     return response
 
 
-SELF_STEPS = ["about", "contact", "support", "agreement", "check"]
+SELF_STEPS = ["about", "contact", "support", "family", "groups", "agreement", "check"]
 PROFESSIONAL_STEPS = ["referrer", *SELF_STEPS]

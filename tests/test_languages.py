@@ -275,9 +275,11 @@ def test_an_error_summary_in_urdu(client):
 
 
 def test_djangos_own_field_errors_are_in_our_words_and_translated(client):
-    answers = {**VALID_ANSWERS["support"], "children_count": "many", "safe_now": ""}
     with translation.override("pa"):
-        html = html_of(post_step(client, SELF, "support", answers))
+        family = {**VALID_ANSWERS["family"], "children_count": "many"}
+        html = html_of(post_step(client, SELF, "family", family))
+        support = {**VALID_ANSWERS["support"], "safe_now": ""}
+        html += html_of(post_step(client, SELF, "support", support))
     assert "ਇੱਕ ਅੰਕ ਲਿਖੋ, ਜਿਵੇਂ 2।" in html  # "Enter a number, like 2."
     assert "ਕਿਰਪਾ ਕਰਕੇ ਇਸ ਸਵਾਲ ਦਾ ਜਵਾਬ ਦਿਓ।" in html  # "Please answer this question."
     assert "Enter a whole number" not in html

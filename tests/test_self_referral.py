@@ -82,7 +82,7 @@ def test_back_and_forth_keeps_every_answer_even_unfinished_ones(client):
     post_step(client, SELF, "about")
     post_step(client, SELF, "contact")
     # Half-way through "What would help", she goes back: what she typed is kept.
-    partial = {"substances": ["cocaine"], "children_count": "1", "children_ages": "4"}
+    partial = {"substances": ["cocaine"], "abuse_details": "Only at weekends"}
     response = post_step(client, SELF, "support", partial, goto="contact")
     assert response.status_code == 302
     assert response["Location"] == step_url(SELF, "contact")
@@ -92,8 +92,16 @@ def test_back_and_forth_keeps_every_answer_even_unfinished_ones(client):
     # Back on "What would help", her partial answers are there and no errors are shown yet.
     support_page = client.get(step_url(SELF, "support")).content.decode()
     assert re.search(r'value="cocaine"[^>]*checked', support_page)
-    assert 'value="4"' in support_page
+    assert "Only at weekends" in support_page
     assert "There is a problem" not in support_page
+    # The same on the next step, about her children, left half-done with Back.
+    client.get(step_url(SELF, "family"))
+    partial = {"children_count": "1", "children_ages": "4"}
+    response = post_step(client, SELF, "family", partial, goto="support")
+    assert response["Location"] == step_url(SELF, "support")
+    family_page = client.get(step_url(SELF, "family")).content.decode()
+    assert 'value="4"' in family_page
+    assert "There is a problem" not in family_page
 
 
 def test_a_validation_error_midway_keeps_every_value_she_typed(client):
@@ -136,11 +144,12 @@ def test_not_safe_now_shows_emergency_options_first_and_marks_the_referral(clien
     # Present but hidden until she answers; referral-form.js reveals it at once.
     assert re.search(r'id="emergency-now"[^>]*|hidden[^>]*id="emergency-now"', support)
     post_step(client, SELF, "support", {**VALID_ANSWERS["support"], "safe_now": "no"})
-    next_page = client.get(step_url(SELF, "agreement")).content.decode()
-    main = next_page.split('<main id="main-content"')[1]
-    assert main.index("If you are in danger now") < main.index("<h1>")
-    assert "press 55" in main
-    complete(client, SELF, ["agreement", "check"])
+    for later in ("family", "groups", "agreement"):  # first on every later step
+        next_page = client.get(step_url(SELF, later)).content.decode()
+        main = next_page.split('<main id="main-content"')[1]
+        assert main.index("If you are in danger now") < main.index("<h1>"), later
+        assert "press 55" in main
+    complete(client, SELF, ["family", "groups", "agreement", "check"])
     referral = Referral.objects.get()
     assert referral.priority == Priority.SAFEGUARDING
     assert "not safe right now" in " ".join(referral.priority_reasons)
@@ -150,16 +159,16 @@ def test_not_safe_now_shows_emergency_options_first_and_marks_the_referral(clien
 
 
 @pytest.mark.parametrize(
-    ("support", "priority"),
+    ("answers", "priority"),
     [
-        ({"children_at_risk": "yes"}, Priority.SAFEGUARDING),
-        ({"pregnant": "yes"}, Priority.URGENT),
-        ({"abuse_experience": "current"}, Priority.URGENT),
+        ({"family": {"children_at_risk": "yes"}}, Priority.SAFEGUARDING),
+        ({"family": {"pregnant": "yes"}}, Priority.URGENT),
+        ({"support": {"abuse_experience": "current"}}, Priority.URGENT),
         ({}, Priority.ROUTINE),
     ],
 )
-def test_priority_is_computed_from_her_answers_and_explained(client, support, priority):
-    complete(client, SELF, SELF_STEPS, {"support": support})
+def test_priority_is_computed_from_her_answers_and_explained(client, answers, priority):
+    complete(client, SELF, SELF_STEPS, answers)
     referral = Referral.objects.get()
     assert referral.priority == priority
     assert referral.priority_reasons
@@ -186,9 +195,16 @@ def test_check_your_answers_lists_every_section_with_change_buttons(client):
     for step in SELF_STEPS[:-1]:
         post_step(client, SELF, step)
     html = client.get(step_url(SELF, "check")).content.decode()
-    for title in ("About you", "Keeping you safe", "What would help", "Your agreement"):
+    for title in (
+        "About you",
+        "Keeping you safe",
+        "What would help",
+        "Children, health and housing",
+        "Language and groups",
+        "Your agreement",
+    ):
         assert title in html
-    assert html.count('name="wizard_goto_step"') >= 4
+    assert html.count('name="wizard_goto_step"') >= 6
     assert "07911 123456" in html
     assert "Punjabi" in html
     response = post_step(client, SELF, "check", {}, goto="contact")

@@ -30,13 +30,31 @@ from referrals.forms.fields import (
     yes_no_field,
 )
 from referrals.models import SHORT_TEXT
-from referrals.validation import normalise_uk_phone, parse_children_ages, postcode_district
+from referrals.validation import (
+    age_on,
+    age_range_of,
+    is_uk_mobile,
+    normalise_uk_phone,
+    parse_children_ages,
+    postcode_district,
+)
 
 NOT_LISTED = ""
 
 
 class AboutYouForm(HoneypotMixin, PlainErrorsMixin):
     title = _("About you")
+    referrer_title = _("About her")
+    referrer_wording = {
+        "preferred_name": {"label": _("What would she like us to call her?")},
+        "date_of_birth": {"help_text": _("Or choose an age range below if she prefers.")},
+        "postcode": {
+            "help_text": _(
+                "Just the first part is fine, like B12. We use it to find her local team."
+            )
+        },
+        "local_authority": {"label": _("Or choose her area")},
+    }
 
     preferred_name = forms.CharField(
         label=_("What would you like us to call you?"),
@@ -89,7 +107,7 @@ class AboutYouForm(HoneypotMixin, PlainErrorsMixin):
         if born is None:
             return None
         today = date.today()
-        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        age = age_on(born, today)
         if born > today:
             raise ValidationError(_("Date of birth must be in the past."), code="future")
         if age < 12 or age > 110:
@@ -98,14 +116,48 @@ class AboutYouForm(HoneypotMixin, PlainErrorsMixin):
 
     def clean(self):
         cleaned = super().clean()
-        gave_age = cleaned.get("date_of_birth") or cleaned.get("age_range")
-        if not gave_age and "date_of_birth" not in self.errors:
+        born, age_range = cleaned.get("date_of_birth"), cleaned.get("age_range")
+        if not (born or age_range) and "date_of_birth" not in self.errors:
             self.add_error("age_range", _("Give your date of birth or choose an age range."))
+        if born and age_range and age_range_of(age_on(born, date.today())) != age_range:
+            # Either may be the slip: ask which is right, and keep both as she gave them.
+            self.add_error(
+                "age_range",
+                ValidationError(
+                    _(
+                        "The date of birth gives an age of %(age)s, which is not in the age "
+                        "range “%(range)s”. Which is right? Correct the date of birth or the "
+                        "age range, or leave the date of birth empty."
+                    ),
+                    code="age_range_contradicts_date_of_birth",
+                    params={
+                        "age": age_on(born, date.today()),
+                        "range": AgeRange(age_range).label,
+                    },
+                ),
+            )
         return cleaned
 
 
 class KeepingSafeForm(PlainErrorsMixin):
     title = _("Keeping you safe")
+    referrer_title = _("Keeping her safe")
+    referrer_wording = {
+        "safe_channels": {
+            "label": _("Which ways are safe for us to contact her?"),
+            "help_text": _(
+                "Tick only the ones that are safe for her. We will never use the others."
+            ),
+        },
+        "phone": {"label": _("Her phone number")},
+        "email": {"label": _("Her email address")},
+        "postal_address": {"label": _("Her postal address")},
+        "safe_days": {"label": _("Which days is it safe to contact her?")},
+        "may_name_service": {
+            "help_text": _("If she says no, messages will not name us or say what they are about.")
+        },
+        "code_word": {"help_text": _("A word we will say so she knows it is really us.")},
+    }
 
     safe_channels = choice_checkboxes(
         _("Which ways are safe for us to contact you?"),
@@ -182,6 +234,20 @@ class KeepingSafeForm(PlainErrorsMixin):
         channels = set(cleaned.get("safe_channels") or [])
         if channels & PHONE_CHANNELS and not cleaned.get("phone") and "phone" not in self.errors:
             self.add_error("phone", _("Enter a phone number, or untick calls and texts."))
+        elif (
+            Channel.SMS in channels and cleaned.get("phone") and not is_uk_mobile(cleaned["phone"])
+        ):
+            # The number stays as typed: it may well be right for calls.
+            self.add_error(
+                "phone",
+                ValidationError(
+                    _(
+                        "Text messages can only go to a UK mobile number, starting 07. Enter a "
+                        "mobile number, or untick text messages: we keep this number for calls."
+                    ),
+                    code="sms_needs_mobile",
+                ),
+            )
         if Channel.EMAIL in channels and not cleaned.get("email") and "email" not in self.errors:
             self.add_error("email", _("Enter an email address, or untick email."))
         if Channel.LETTER in channels and not cleaned.get("postal_address"):
@@ -194,8 +260,26 @@ class KeepingSafeForm(PlainErrorsMixin):
         return cleaned
 
 
+# "What would help" was one page of seventeen questions, five phone screens long (issue 15):
+# it is three steps now, each about two screens at most, each validating only its own fields.
 class WhatWouldHelpForm(PlainErrorsMixin):
     title = _("What would help")
+    referrer_wording = {
+        "safe_now": {
+            "label": _("Is she safe right now?"),
+            "choices": [
+                (SafeNow.YES, _("Yes, she is safe right now")),
+                (SafeNow.NO, _("No, she is not safe right now")),
+                (SafeNow.NOT_SURE, _("Not sure")),
+            ],
+        },
+        "abuse_experience": {
+            "label": _("Has she experienced domestic abuse or sexual violence?"),
+            "help_text": _("She does not have to tell us. It helps us offer the right support."),
+        },
+        "abuse_details": {"label": _("Anything she wants us to know about her safety (optional)")},
+        "substances": {"label": _("What would she like help with?")},
+    }
 
     safe_now = radio_choice(_("Are you safe right now?"), SafeNow.choices, required=True)
     abuse_experience = radio_choice(
@@ -212,6 +296,37 @@ class WhatWouldHelpForm(PlainErrorsMixin):
     substances_other = forms.CharField(
         label=_("Something else"), max_length=SHORT_TEXT, required=False
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if Substance.OTHER in (cleaned.get("substances") or []) and not cleaned.get(
+            "substances_other"
+        ):
+            self.add_error("substances_other", _("Tell us what else, or untick “Something else”."))
+        return cleaned
+
+
+class ChildrenAndHealthForm(PlainErrorsMixin):
+    title = _("Children, health and housing")
+    referrer_wording = {
+        "children_count": {"label": _("How many children under 18 does she look after?")},
+        "needs_childcare": {"label": _("Would she need childcare to come to a group?")},
+        "children_at_risk": {"label": _("Is she worried about her children's safety?")},
+        "pregnant": {"label": _("Is she pregnant?")},
+        "wants_mental_health_support": {
+            "label": _("Would she like support with her mental health?")
+        },
+        "housing": {
+            "label": _("Does she have any worries about housing?"),
+            "choices": [
+                (Housing.NONE, _("No worries about housing")),
+                (Housing.AT_RISK, _("She might lose her home")),
+                (Housing.UNSAFE, _("Where she lives is not safe for her")),
+                (Housing.NO_HOME, _("She has nowhere to stay")),
+            ],
+        },
+    }
+
     children_count = forms.IntegerField(
         label=_("How many children under 18 do you look after?"),
         help_text=_("Write 0 if none."),
@@ -231,6 +346,34 @@ class WhatWouldHelpForm(PlainErrorsMixin):
     pregnant = radio_choice(_("Are you pregnant?"), YesNoPreferNot.choices)
     wants_mental_health_support = yes_no_field(_("Would you like support with your mental health?"))
     housing = radio_choice(_("Do you have any worries about housing?"), Housing.choices)
+
+    def clean_children_ages(self):
+        return parse_children_ages(self.cleaned_data["children_ages"])
+
+    def clean(self):
+        cleaned = super().clean()
+        count, ages = cleaned.get("children_count"), cleaned.get("children_ages")
+        if count is not None and ages and len(ages) != count:
+            self.add_error(
+                "children_ages",
+                _("Give one age for each child. Check how many children you wrote above."),
+            )
+        return cleaned
+
+
+class LanguageAndGroupsForm(PlainErrorsMixin):
+    title = _("Language and groups")
+    referrer_wording = {
+        "preferred_language": {"label": _("Which language would she like to use?")},
+        "needs_interpreter": {"label": _("Would she like an interpreter?")},
+        "access_needs": {
+            "label": _("Anything that would make it easier for her to come (optional)")
+        },
+        "group_interests": {"label": _("Which groups would she like to hear about?")},
+        "women_only_groups": {"label": _("Would she only come to groups for women?")},
+        "anything_else": {"label": _("Is there anything else you or she would like to tell us?")},
+    }
+
     preferred_language = forms.ChoiceField(
         label=_("Which language would you like to use?"),
         choices=Language.choices,
@@ -254,21 +397,8 @@ class WhatWouldHelpForm(PlainErrorsMixin):
     )
     anything_else = long_text_field(_("Is there anything else you would like to tell us?"))
 
-    def clean_children_ages(self):
-        return parse_children_ages(self.cleaned_data["children_ages"])
-
     def clean(self):
         cleaned = super().clean()
-        count, ages = cleaned.get("children_count"), cleaned.get("children_ages")
-        if count is not None and ages and len(ages) != count:
-            self.add_error(
-                "children_ages",
-                _("Give one age for each child. Check how many children you wrote above."),
-            )
-        if Substance.OTHER in (cleaned.get("substances") or []) and not cleaned.get(
-            "substances_other"
-        ):
-            self.add_error("substances_other", _("Tell us what else, or untick “Something else”."))
         if cleaned.get("preferred_language") == Language.OTHER and not cleaned.get(
             "preferred_language_other"
         ):
@@ -306,6 +436,12 @@ class ProfessionalConsentForm(ConsentForm):
     )
     field_order = ["referrer_confirmed_consent"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The statements she agreed to, as the referrer reads them out or ticks for her.
+        for key in ("store", "contact", "share"):
+            self.fields[f"consent_to_{key}"].label = consent_wording(f"{key}_referrer")
+
 
 class CheckAnswersForm(PlainErrorsMixin):
     title = _("Check your answers")
@@ -314,23 +450,40 @@ class CheckAnswersForm(PlainErrorsMixin):
 class ReferrerForm(HoneypotMixin, PlainErrorsMixin):
     title = _("About you, the referrer")
 
-    referrer_name = forms.CharField(label=_("Your name"), max_length=SHORT_TEXT)
-    referrer_organisation = forms.CharField(label=_("Organisation"), max_length=SHORT_TEXT)
-    referrer_role = forms.CharField(label=_("Your role"), max_length=SHORT_TEXT)
+    # Each required field says which it is, in the error summary and by the field: six
+    # "Please answer this question." lines on an empty page told her nothing (issue 15).
+    referrer_name = forms.CharField(
+        label=_("Your name"),
+        max_length=SHORT_TEXT,
+        error_messages={"required": _("Enter your name.")},
+    )
+    referrer_organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=SHORT_TEXT,
+        error_messages={"required": _("Enter your organisation.")},
+    )
+    referrer_role = forms.CharField(
+        label=_("Your role"),
+        max_length=SHORT_TEXT,
+        error_messages={"required": _("Enter your role.")},
+    )
     referrer_phone = forms.CharField(
         label=_("Phone number"),
+        error_messages={"required": _("Enter your phone number.")},
         max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     referrer_email = forms.EmailField(
         label=_("Work email address"),
+        error_messages={"required": _("Enter your work email address.")},
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     referrer_relationship = forms.CharField(
         label=_("How do you know her?"),
         help_text=_("For example: her GP, probation officer or social worker."),
         max_length=SHORT_TEXT,
+        error_messages={"required": _("Say how you know her.")},
     )
 
     def clean_referrer_phone(self):

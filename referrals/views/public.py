@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -27,8 +28,10 @@ from referrals.forms.public_layout import public_fields
 from referrals.forms.steps import (
     AboutYouForm,
     CheckAnswersForm,
+    ChildrenAndHealthForm,
     ConsentForm,
     KeepingSafeForm,
+    LanguageAndGroupsForm,
     ProfessionalConsentForm,
     ReferrerForm,
     WhatWouldHelpForm,
@@ -141,6 +144,19 @@ class ReferralWizard(NamedUrlSessionWizardView):
         with translation.override(language):
             return redirect(self.get_step_url(step))
 
+    def get_form_step_data(self, form):
+        """What is kept of a posted step: only the values of the step's own fields. A posted
+        name no step defines (the CSRF token, the language button, anything made up) is
+        dropped, never stored in her session."""
+        kept = MultiValueDict()
+        for name, field in form.fields.items():
+            key = form.add_prefix(name)
+            parts = getattr(field.widget, "widgets_names", [""])  # a MultiWidget's inputs
+            for posted in (f"{key}{part}" for part in parts):
+                if posted in form.data:
+                    kept.setlist(posted, form.data.getlist(posted))
+        return kept
+
     # --- when she started, before there is a session -------------------------------------
     @property
     def started_field(self) -> str:
@@ -199,6 +215,10 @@ class ReferralWizard(NamedUrlSessionWizardView):
         data = self.storage.get_step_data(step)
         return data.get(f"{step}-{field}") if data else None
 
+    def stored_answer_list(self, step: str, field: str) -> list:
+        data = self.storage.get_step_data(step)
+        return data.getlist(f"{step}-{field}") if data else []
+
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         context.update(
@@ -216,11 +236,13 @@ class ReferralWizard(NamedUrlSessionWizardView):
             context.update(started_field=self.started_field, started_token=self.started_token())
         if self.steps.current == self.steps.last:
             context["sections"] = self.answer_sections()
+            # Before she sends: with no safe way ticked, we will not be able to contact her.
+            context["no_safe_channel"] = not self.stored_answer_list("contact", "safe_channels")
         return context
 
     def answer_sections(self):
         sections = []
-        for step, form_class in self.get_form_list().items():
+        for step in self.get_form_list():
             if step == self.steps.last:
                 continue
             form = self.get_form(step=step, data=self.storage.get_step_data(step))
@@ -228,7 +250,7 @@ class ReferralWizard(NamedUrlSessionWizardView):
             sections.append(
                 {
                     "step": step,
-                    "title": form_class.title,
+                    "title": form.title,
                     "complete": complete,
                     "rows": answer_rows(form) if complete else [],
                 }
@@ -279,6 +301,8 @@ class SelfReferralWizard(ReferralWizard):
         ("about", AboutYouForm),
         ("contact", KeepingSafeForm),
         ("support", WhatWouldHelpForm),
+        ("family", ChildrenAndHealthForm),
+        ("groups", LanguageAndGroupsForm),
         ("agreement", ConsentForm),
         ("check", CheckAnswersForm),
     ]
@@ -287,11 +311,18 @@ class SelfReferralWizard(ReferralWizard):
 class ProfessionalReferralWizard(ReferralWizard):
     source = Source.PROFESSIONAL
     honeypot_step = "referrer"
+
+    def get_form_kwargs(self, step=None):
+        # Her questions, asked of the professional about her (PlainErrorsMixin).
+        return {**super().get_form_kwargs(step), "for_referrer": True}
+
     form_list = [
         ("referrer", ReferrerForm),
         ("about", AboutYouForm),
         ("contact", KeepingSafeForm),
         ("support", WhatWouldHelpForm),
+        ("family", ChildrenAndHealthForm),
+        ("groups", LanguageAndGroupsForm),
         ("agreement", ProfessionalConsentForm),
         ("check", CheckAnswersForm),
     ]

@@ -176,7 +176,7 @@ def test_switching_language_keeps_her_answers_and_she_carries_on_in_polish(clien
     half_typed = {
         f"{SELF['prefix']}-current_step": "contact",
         "contact-phone": "07911 123456",
-        "contact-code_word": "bluebell",
+        "contact-email": "jas@example.org",
         "switch_language": "pl",
     }
     response = client.post("/refer/contact/", half_typed)
@@ -186,7 +186,7 @@ def test_switching_language_keeps_her_answers_and_she_carries_on_in_polish(clien
     page = html_of(client.get(response.url))
     assert "Twoje bezpieczeństwo" in page  # "Keeping you safe"
     assert input_value(page, "contact-phone") == "07911 123456"
-    assert input_value(page, "contact-code_word") == "bluebell"
+    assert input_value(page, "contact-email") == "jas@example.org"
     assert "Wystąpił problem" not in page  # no errors for what she has not finished
 
     first_step = html_of(client.get("/pl/refer/about/"))

@@ -247,7 +247,11 @@ THIRD_PERSON = {
         "Which ways are safe for us to contact you?",
     ),
     "support": ("Is she safe right now?", "Are you safe right now?"),
-    "family": ("Is she pregnant?", "Are you pregnant?"),
+    "health": ("Is she pregnant?", "Are you pregnant?"),
+    "family": (
+        "Would she need childcare to come to a group?",
+        "Would you need childcare to come to a group?",
+    ),
     "groups": ("Would she like an interpreter?", "Would you like an interpreter?"),
 }
 
@@ -276,7 +280,7 @@ def test_the_professional_form_asks_about_her_and_the_self_referral_asks_her(cli
 def test_the_referrers_check_page_and_confirmation_speak_to_the_referrer(client):
     complete(client, PROFESSIONAL, PROFESSIONAL_STEPS[:-1], PROFESSIONAL_CONSENT)
     check = shown(client.get(step_url(PROFESSIONAL, "check")))
-    for title in ("About her", "Keeping her safe", "Children, health and housing"):
+    for title in ("About her", "Keeping her safe", "Her health", "Children and coming to groups"):
         assert title in check
     assert "What would she like us to call her?" in check
     post_step(client, PROFESSIONAL, "check", {})
@@ -296,21 +300,21 @@ def test_what_would_help_is_three_steps_each_with_its_own_questions():
     steps = dict(SelfReferralWizard.form_list)
     assert list(steps) == SELF_STEPS
     assert list(dict(ProfessionalReferralWizard.form_list)) == PROFESSIONAL_STEPS
-    questions = [set(steps[step].base_fields) for step in ("support", "family", "groups")]
-    assert all(len(fields) <= 7 for fields in questions)
-    assert not questions[0] & questions[1]
-    assert not questions[1] & questions[2]
+    parts = ("contact", "times", "support", "health", "family", "groups")
+    questions = [set(steps[step].base_fields) for step in parts]
+    assert all(len(fields) <= 6 for fields in questions)
+    assert sum(len(fields) for fields in questions) == len(set().union(*questions)) == 29
 
 
 @pytest.mark.parametrize("language", ["pl", "ur"])
 def test_a_language_switch_on_a_new_step_keeps_what_she_typed(client, language):
-    for step in ("about", "contact", "support"):
+    for step in ("about", "contact", "times", "support", "health"):
         post_step(client, SELF, step)
     payload = {
         f"{SELF['prefix']}-current_step": "family",
         "family-children_count": "1",
         "family-children_ages": "4",
-        "family-housing": "at_risk",
+        "family-children_at_risk": "no",
         "switch_language": language,
     }
     response = client.post(step_url(SELF, "family"), payload)
@@ -318,11 +322,11 @@ def test_a_language_switch_on_a_new_step_keeps_what_she_typed(client, language):
         assert response["Location"] == step_url(SELF, "family")
     page = shown(client.get(response["Location"]))
     assert 'value="4"' in page
-    assert re.search(r'value="at_risk"[^>]*checked', page)
+    assert re.search(r'id="id_family-children_at_risk_1"[^>]*checked', page)
 
 
 def test_an_error_on_a_new_step_keeps_every_answer(client):
-    for step in ("about", "contact", "support"):
+    for step in ("about", "contact", "times", "support", "health"):
         post_step(client, SELF, step)
     answers = {**VALID_ANSWERS["family"], "children_ages": "3, 6 and 9"}
     response = post_step(client, SELF, "family", answers)

@@ -152,11 +152,9 @@ class KeepingSafeForm(PlainErrorsMixin):
         "phone": {"label": _("Her phone number")},
         "email": {"label": _("Her email address")},
         "postal_address": {"label": _("Her postal address")},
-        "safe_days": {"label": _("Which days is it safe to contact her?")},
         "may_name_service": {
             "help_text": _("If she says no, messages will not name us or say what they are about.")
         },
-        "code_word": {"help_text": _("A word we will say so she knows it is really us.")},
     }
 
     safe_channels = choice_checkboxes(
@@ -185,44 +183,11 @@ class KeepingSafeForm(PlainErrorsMixin):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500, "autocomplete": "off"}),
     )
-    safe_days = forms.TypedMultipleChoiceField(
-        label=_("Which days is it safe to contact you?"),
-        help_text=_("Leave them all unticked if any day is fine."),
-        choices=Weekday.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    safe_from = forms.TimeField(
-        label=_("Safe from (time)"),
-        help_text=_("For example 10:00. Leave both times empty if any time is fine."),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    safe_until = forms.TimeField(
-        label=_("Safe until (time)"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    if_someone_else_answers = forms.CharField(
-        label=_("If someone else answers, what should we say?"),
-        help_text=_("For example: “It's the dentist, I'll call back.”"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
-    )
     may_name_service = yes_no_field(
         _("Can our messages say who they are from?"),
         help_text=_("If you say no, messages will not name us or say what they are about."),
         initial="no",
         required=True,
-    )
-    code_word = forms.CharField(
-        label=_("Code word (optional)"),
-        help_text=_("A word we will say so you know it is really us."),
-        max_length=50,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def clean_phone(self):
@@ -252,6 +217,56 @@ class KeepingSafeForm(PlainErrorsMixin):
             self.add_error("email", _("Enter an email address, or untick email."))
         if Channel.LETTER in channels and not cleaned.get("postal_address"):
             self.add_error("postal_address", _("Enter a postal address, or untick letters."))
+        return cleaned
+
+
+# Each step below is at most about two phone screens (1,500 px at 360 x 740, measured in
+# tests/browser/test_public_form_steps_in_browser.py): "Keeping you safe" and "What would
+# help" were one page each, of ten and seventeen questions (issue 15). A step validates only
+# its own fields.
+class SafeTimesForm(PlainErrorsMixin):
+    title = _("Safe times")
+    referrer_wording = {
+        "safe_days": {"label": _("Which days is it safe to contact her?")},
+        "code_word": {"help_text": _("A word we will say so she knows it is really us.")},
+    }
+
+    safe_days = forms.TypedMultipleChoiceField(
+        label=_("Which days is it safe to contact you?"),
+        help_text=_("Leave them all unticked if any day is fine."),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    safe_from = forms.TimeField(
+        label=_("Safe from (time)"),
+        help_text=_("For example 10:00. Leave both times empty if any time is fine."),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    safe_until = forms.TimeField(
+        label=_("Safe until (time)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    if_someone_else_answers = forms.CharField(
+        label=_("If someone else answers, what should we say?"),
+        help_text=_("For example: “It's the dentist, I'll call back.”"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+    code_word = forms.CharField(
+        label=_("Code word (optional)"),
+        help_text=_("A word we will say so you know it is really us."),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
         safe_from, safe_until = cleaned.get("safe_from"), cleaned.get("safe_until")
         if (safe_from is None) != (safe_until is None):
             self.add_error("safe_until", _("Give both times, or leave both empty."))
@@ -260,8 +275,6 @@ class KeepingSafeForm(PlainErrorsMixin):
         return cleaned
 
 
-# "What would help" was one page of seventeen questions, five phone screens long (issue 15):
-# it is three steps now, each about two screens at most, each validating only its own fields.
 class WhatWouldHelpForm(PlainErrorsMixin):
     title = _("What would help")
     referrer_wording = {
@@ -278,7 +291,15 @@ class WhatWouldHelpForm(PlainErrorsMixin):
             "help_text": _("She does not have to tell us. It helps us offer the right support."),
         },
         "abuse_details": {"label": _("Anything she wants us to know about her safety (optional)")},
-        "substances": {"label": _("What would she like help with?")},
+        "housing": {
+            "label": _("Does she have any worries about housing?"),
+            "choices": [
+                (Housing.NONE, _("No worries about housing")),
+                (Housing.AT_RISK, _("She might lose her home")),
+                (Housing.UNSAFE, _("Where she lives is not safe for her")),
+                (Housing.NO_HOME, _("She has nowhere to stay")),
+            ],
+        },
     }
 
     safe_now = radio_choice(_("Are you safe right now?"), SafeNow.choices, required=True)
@@ -290,12 +311,28 @@ class WhatWouldHelpForm(PlainErrorsMixin):
     abuse_details = long_text_field(
         _("Anything you want us to know about your safety (optional)"),
     )
+    housing = radio_choice(_("Do you have any worries about housing?"), Housing.choices)
+
+
+class HealthForm(PlainErrorsMixin):
+    title = _("Your health")
+    referrer_title = _("Her health")
+    referrer_wording = {
+        "substances": {"label": _("What would she like help with?")},
+        "wants_mental_health_support": {
+            "label": _("Would she like support with her mental health?")
+        },
+        "pregnant": {"label": _("Is she pregnant?")},
+    }
+
     substances = choice_checkboxes(
         _("What would you like help with?"), Substance.choices, help_text=_("Tick all that apply.")
     )
     substances_other = forms.CharField(
         label=_("Something else"), max_length=SHORT_TEXT, required=False
     )
+    wants_mental_health_support = yes_no_field(_("Would you like support with your mental health?"))
+    pregnant = radio_choice(_("Are you pregnant?"), YesNoPreferNot.choices)
 
     def clean(self):
         cleaned = super().clean()
@@ -306,24 +343,14 @@ class WhatWouldHelpForm(PlainErrorsMixin):
         return cleaned
 
 
-class ChildrenAndHealthForm(PlainErrorsMixin):
-    title = _("Children, health and housing")
+class ChildrenForm(PlainErrorsMixin):
+    title = _("Children and coming to groups")
     referrer_wording = {
         "children_count": {"label": _("How many children under 18 does she look after?")},
         "needs_childcare": {"label": _("Would she need childcare to come to a group?")},
         "children_at_risk": {"label": _("Is she worried about her children's safety?")},
-        "pregnant": {"label": _("Is she pregnant?")},
-        "wants_mental_health_support": {
-            "label": _("Would she like support with her mental health?")
-        },
-        "housing": {
-            "label": _("Does she have any worries about housing?"),
-            "choices": [
-                (Housing.NONE, _("No worries about housing")),
-                (Housing.AT_RISK, _("She might lose her home")),
-                (Housing.UNSAFE, _("Where she lives is not safe for her")),
-                (Housing.NO_HOME, _("She has nowhere to stay")),
-            ],
+        "access_needs": {
+            "label": _("Anything that would make it easier for her to come (optional)")
         },
     }
 
@@ -343,9 +370,10 @@ class ChildrenAndHealthForm(PlainErrorsMixin):
     )
     needs_childcare = yes_no_field(_("Would you need childcare to come to a group?"))
     children_at_risk = yes_no_field(_("Are you worried about your children's safety?"))
-    pregnant = radio_choice(_("Are you pregnant?"), YesNoPreferNot.choices)
-    wants_mental_health_support = yes_no_field(_("Would you like support with your mental health?"))
-    housing = radio_choice(_("Do you have any worries about housing?"), Housing.choices)
+    access_needs = long_text_field(
+        _("Anything that would make it easier to come (optional)"),
+        help_text=_("For example step-free access, large print, or a quiet space."),
+    )
 
     def clean_children_ages(self):
         return parse_children_ages(self.cleaned_data["children_ages"])
@@ -366,9 +394,6 @@ class LanguageAndGroupsForm(PlainErrorsMixin):
     referrer_wording = {
         "preferred_language": {"label": _("Which language would she like to use?")},
         "needs_interpreter": {"label": _("Would she like an interpreter?")},
-        "access_needs": {
-            "label": _("Anything that would make it easier for her to come (optional)")
-        },
         "group_interests": {"label": _("Which groups would she like to hear about?")},
         "women_only_groups": {"label": _("Would she only come to groups for women?")},
         "anything_else": {"label": _("Is there anything else you or she would like to tell us?")},
@@ -383,10 +408,6 @@ class LanguageAndGroupsForm(PlainErrorsMixin):
         label=_("Other language"), max_length=80, required=False
     )
     needs_interpreter = yes_no_field(_("Would you like an interpreter?"))
-    access_needs = long_text_field(
-        _("Anything that would make it easier to come (optional)"),
-        help_text=_("For example step-free access, large print, or a quiet space."),
-    )
     group_interests = choice_checkboxes(
         _("Which groups would you like to hear about?"), GroupInterest.choices
     )

@@ -112,12 +112,13 @@ FRESH_VISITS: dict = {}
 
 
 def fresh_visit(chromium, url, cache=FRESH_VISITS):
-    """Every control's state, and the page's text, for someone opening ``url`` afresh."""
+    """Every control's state, and the page's visible text, for someone opening ``url``
+    afresh."""
     if url not in cache:
         context = chromium.new_context(viewport={"width": 360, "height": 740})
         page = context.new_page()
         page.goto(url)
-        cache[url] = (page.evaluate(CONTROL_STATES), page.content())
+        cache[url] = (page.evaluate(CONTROL_STATES), page.inner_text("body"))
         context.close()
     return cache[url]
 
@@ -176,7 +177,7 @@ def test_back_after_the_exit_shows_no_trace_of_her_answers(site, chromium, form,
         assert page.evaluate(CONTROL_STATES) == states, (
             f"Back to {page.url} after the {how} from {step} shows her answers"
         )
-        text = page.content()
+        text = page.inner_text("body")  # what she sees (not the page's random tokens)
         assert not [w for w in typed if w in text and w not in fresh_text], page.url
     # She went all the way back, through every step she had answered.
     assert sum("/refer/" in url for url in seen) >= steps.index(step) + (

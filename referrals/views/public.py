@@ -24,19 +24,21 @@ from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from accounts.selectors import all_local_authorities
 from referrals.choices import Priority, SafeNow, Source
+from referrals.forms.need_steps import (
+    ChildrenForm,
+    HealthForm,
+    LanguageAndGroupsForm,
+    WhatWouldHelpForm,
+)
 from referrals.forms.public_layout import public_fields
 from referrals.forms.steps import (
     AboutYouForm,
     CheckAnswersForm,
-    ChildrenForm,
     ConsentForm,
-    HealthForm,
     KeepingSafeForm,
-    LanguageAndGroupsForm,
     ProfessionalConsentForm,
     ReferrerForm,
     SafeTimesForm,
-    WhatWouldHelpForm,
 )
 from referrals.languages import SWITCH_FIELD, language_codes
 from referrals.reference import format_reference_code, spell_reference_code

@@ -277,6 +277,19 @@ def test_the_professional_form_asks_about_her_and_the_self_referral_asks_her(cli
         assert str(consent_wording("store")) not in agreement
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_referrers_errors_about_her_age_are_worded_about_her(client, language):
+    post_in(language, client, PROFESSIONAL, "referrer", VALID_ANSWERS["referrer"])
+    answers = {**VALID_ANSWERS["about"], "age_range": ""}
+    page = text_of(post_in(language, client, PROFESSIONAL, "about", answers))
+    assert page.count(translated(language, "Give her date of birth or choose an age range.")) == 2
+    answers = {**VALID_ANSWERS["about"], "date_of_birth": "1890-01-01"}
+    page = text_of(post_in(language, client, PROFESSIONAL, "about", answers))
+    assert page.count(translated(language, "Check the year of her date of birth.")) == 2
+    own = text_of(post_in(language, client, SELF, "about", answers))
+    assert translated(language, "Check the year of your date of birth.") in own
+
+
 def test_the_referrers_check_page_and_confirmation_speak_to_the_referrer(client):
     complete(client, PROFESSIONAL, PROFESSIONAL_STEPS[:-1], PROFESSIONAL_CONSENT)
     check = shown(client.get(step_url(PROFESSIONAL, "check")))

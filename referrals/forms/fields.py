@@ -49,6 +49,7 @@ class PlainErrorsMixin(forms.Form):
     def __init__(self, *args, for_referrer=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.title = type(self).title
+        self.for_referrer = for_referrer
         if for_referrer:
             self.title = self.referrer_title or self.title
             for name, wording in self.referrer_wording.items():

@@ -101,14 +101,24 @@ class AboutYouForm(HoneypotMixin, PlainErrorsMixin):
         if born > today:
             raise ValidationError(_("Date of birth must be in the past."), code="future")
         if age < 12 or age > 110:
-            raise ValidationError(_("Check the year of your date of birth."), code="implausible")
+            raise ValidationError(
+                _("Check the year of her date of birth.")
+                if self.for_referrer
+                else _("Check the year of your date of birth."),
+                code="implausible",
+            )
         return born
 
     def clean(self):
         cleaned = super().clean()
         born, age_range = cleaned.get("date_of_birth"), cleaned.get("age_range")
         if not (born or age_range) and "date_of_birth" not in self.errors:
-            self.add_error("age_range", _("Give your date of birth or choose an age range."))
+            self.add_error(
+                "age_range",
+                _("Give her date of birth or choose an age range.")
+                if self.for_referrer
+                else _("Give your date of birth or choose an age range."),
+            )
         if born and age_range and age_range_of(age_on(born, date.today())) != age_range:
             # Either may be the slip: ask which is right, and keep both as she gave them.
             self.add_error(

@@ -66,7 +66,6 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
@@ -77,6 +76,7 @@ from bench.processes import log_tail, peak_rss_bytes, running
 from bench.report import RESULTS_DIR, Result, Row
 from bench.web_urls import MINIMAL_PATH
 from config.celery import app
+from config.encrypted_sessions import SessionStore  # the engine settings.SESSION_ENGINE names
 from referrals.models import Referral
 from sessions_booking.models import Booking, BookingStatus, GroupSession
 from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS

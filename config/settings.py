@@ -157,9 +157,10 @@ CACHES = {
     }
 }
 
-# Server-side sessions in PostgreSQL: a multi-step form keeps its answers here, never in the
-# browser. Expired rows are swept by accounts.tasks.clear_expired_sessions.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Server-side sessions in PostgreSQL, encrypted with the field keys (config/encrypted_sessions.py):
+# a multi-step form keeps its answers here, never in the browser. Expired rows are swept by
+# accounts.tasks.clear_expired_sessions.
+SESSION_ENGINE = "config.encrypted_sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity timeout, not a fixed lifetime
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # closing the browser forgets the form's answers

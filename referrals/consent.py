@@ -21,6 +21,21 @@ CONSENT_WORDING = {
             "to a child, Haven may have to share information to keep people safe, even "
             "without this agreement."
         ),
+        # The same statements as a professional referring her reads them (issue 15).
+        "store_referrer": _(
+            "She agrees that Haven can keep the details given on this form, securely, to "
+            "arrange support for her. Only the staff who support her can see them."
+        ),
+        "contact_referrer": _(
+            "She agrees to be contacted in the ways and at the times you said are safe for "
+            "her, and in no other way."
+        ),
+        "share_referrer": _(
+            "She agrees that Haven can share her details with other services that can help "
+            "her, such as her GP, mental-health or housing services. If there is a risk to "
+            "her or to a child, Haven may have to share information to keep people safe, "
+            "even without this agreement."
+        ),
     },
 }
 

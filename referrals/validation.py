@@ -1,10 +1,13 @@
 """Normalising what people type: phone numbers, postcodes, children's ages."""
 
 import re
+from datetime import date
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from referrals.choices import AgeRange
 
 # A full postcode ("B12 9QL") or just its district ("B12").
 POSTCODE_RE = re.compile(r"^(?P<district>[A-Z]{1,2}[0-9][0-9A-Z]?)\s*(?P<sector>[0-9][A-Z]{2})?$")
@@ -21,6 +24,40 @@ def normalise_uk_phone(text: str) -> str:
             _("Enter a phone number, like 07123 456 789 or 0121 496 0000."), code="phone"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_uk_mobile(e164: str) -> bool:
+    """A UK mobile number (07…): the only numbers text messages are sent to."""
+    number = phonenumbers.parse(e164, "GB")
+    return (
+        number.country_code == 44
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on ``day``."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_range_of(age: int) -> str:
+    """The AgeRange an age falls in."""
+    for lowest, age_range in reversed(AGE_RANGE_STARTS):
+        if age >= lowest:
+            return age_range
+    return AgeRange.UNDER_18
+
+
+# Where each age range starts, youngest first.
+AGE_RANGE_STARTS = [
+    (0, AgeRange.UNDER_18),
+    (18, AgeRange.AGE_18_24),
+    (25, AgeRange.AGE_25_34),
+    (35, AgeRange.AGE_35_44),
+    (45, AgeRange.AGE_45_54),
+    (55, AgeRange.AGE_55_64),
+    (65, AgeRange.AGE_65_PLUS),
+]
 
 
 def display_phone(e164: str) -> str:

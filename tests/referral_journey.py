@@ -25,24 +25,32 @@ VALID_ANSWERS = {
         "safe_channels": ["sms", "email"],
         "phone": "07911 123456",
         "email": "jas@example.org",
+        "may_name_service": "no",
+    },
+    "times": {
         "safe_days": ["0", "2"],
         "safe_from": "10:00",
         "safe_until": "14:00",
         "if_someone_else_answers": "Say it's the pharmacy.",
-        "may_name_service": "no",
         "code_word": "bluebell",
     },
     "support": {
         "safe_now": "yes",
         "abuse_experience": "past",
+        "housing": "none",
+    },
+    "health": {
         "substances": ["alcohol", "prescription"],
+        "wants_mental_health_support": "yes",
+        "pregnant": "no",
+    },
+    "family": {
         "children_count": "2",
         "children_ages": "3 and 6",
         "needs_childcare": "yes",
         "children_at_risk": "no",
-        "pregnant": "no",
-        "wants_mental_health_support": "yes",
-        "housing": "none",
+    },
+    "groups": {
         "preferred_language": "pa",
         "needs_interpreter": "yes",
         "group_interests": ["mothers"],
@@ -81,5 +89,15 @@ def complete(client, wizard, steps, overrides=None):
     return response
 
 
-SELF_STEPS = ["about", "contact", "support", "agreement", "check"]
+SELF_STEPS = [
+    "about",
+    "contact",
+    "times",
+    "support",
+    "health",
+    "family",
+    "groups",
+    "agreement",
+    "check",
+]
 PROFESSIONAL_STEPS = ["referrer", *SELF_STEPS]

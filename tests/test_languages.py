@@ -176,7 +176,7 @@ def test_switching_language_keeps_her_answers_and_she_carries_on_in_polish(clien
     half_typed = {
         f"{SELF['prefix']}-current_step": "contact",
         "contact-phone": "07911 123456",
-        "contact-code_word": "bluebell",
+        "contact-email": "jas@example.org",
         "switch_language": "pl",
     }
     response = client.post("/refer/contact/", half_typed)
@@ -186,7 +186,7 @@ def test_switching_language_keeps_her_answers_and_she_carries_on_in_polish(clien
     page = html_of(client.get(response.url))
     assert "Twoje bezpieczeństwo" in page  # "Keeping you safe"
     assert input_value(page, "contact-phone") == "07911 123456"
-    assert input_value(page, "contact-code_word") == "bluebell"
+    assert input_value(page, "contact-email") == "jas@example.org"
     assert "Wystąpił problem" not in page  # no errors for what she has not finished
 
     first_step = html_of(client.get("/pl/refer/about/"))
@@ -276,9 +276,11 @@ def test_an_error_summary_in_urdu(client):
 
 
 def test_djangos_own_field_errors_are_in_our_words_and_translated(client):
-    answers = {**VALID_ANSWERS["support"], "children_count": "many", "safe_now": ""}
     with translation.override("pa"):
-        html = html_of(post_step(client, SELF, "support", answers))
+        family = {**VALID_ANSWERS["family"], "children_count": "many"}
+        html = html_of(post_step(client, SELF, "family", family))
+        support = {**VALID_ANSWERS["support"], "safe_now": ""}
+        html += html_of(post_step(client, SELF, "support", support))
     assert "ਇੱਕ ਅੰਕ ਲਿਖੋ, ਜਿਵੇਂ 2।" in html  # "Enter a number, like 2."
     assert "ਕਿਰਪਾ ਕਰਕੇ ਇਸ ਸਵਾਲ ਦਾ ਜਵਾਬ ਦਿਓ।" in html  # "Please answer this question."
     assert "Enter a whole number" not in html

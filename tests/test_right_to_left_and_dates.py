@@ -20,7 +20,7 @@ from sessions_booking.links import issue_link
 from sessions_booking.reminders import message_for
 from sessions_booking.tasks import message_her_if_safe
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, VenueFactory
-from tests.referral_journey import SELF, VALID_ANSWERS, complete, post_step, step_url
+from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, complete, post_step, step_url
 
 LRI, PDI = "\u2066", "\u2069"
 # Tuesday 8 December 2026, 14:30 in London (GMT).
@@ -121,7 +121,7 @@ def test_the_urdu_confirmation_shows_the_reference_left_to_right(client, setting
     settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
     TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
     with translation.override("ur"):
-        sent = complete(client, SELF, ["about", "contact", "support", "agreement", "check"])
+        sent = complete(client, SELF, SELF_STEPS)
     assert sent.url == "/ur/refer/sent/"
     page = client.get(sent.url).content.decode()
     assert 'class="reference-code" dir="ltr"' in page
@@ -247,9 +247,10 @@ def test_a_language_without_a_locale_gets_british_english():
 def test_the_check_page_writes_her_date_of_birth_in_her_language(client, language, time_machine):
     time_machine.move_to(datetime(2026, 12, 3, 10, 0, tzinfo=UTC), tick=False)
     with translation.override(language):
-        about = {**VALID_ANSWERS["about"], "date_of_birth": "1990-03-27"}
+        # 36 on the day: the age range she chose must agree (the form asks otherwise).
+        about = {**VALID_ANSWERS["about"], "date_of_birth": "1990-03-27", "age_range": "35_44"}
         complete(client, SELF, ["about"], {"about": about})
-        complete(client, SELF, ["contact", "support", "agreement"])
+        complete(client, SELF, SELF_STEPS[1:-1])
         page = client.get(step_url(SELF, "check")).content.decode()
     if language == "ur":  # its numbers isolated, as every number on an Urdu page
         assert '<bdi dir="ltr">27</bdi> مارچ، <bdi dir="ltr">1990</bdi>' in page

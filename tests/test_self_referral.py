@@ -79,34 +79,49 @@ def test_a_woman_completes_every_step_and_gets_a_reference(client, teams):
 
 
 def test_back_and_forth_keeps_every_answer_even_unfinished_ones(client):
-    post_step(client, SELF, "about")
-    post_step(client, SELF, "contact")
-    # Half-way through "What would help", she goes back: what she typed is kept.
-    partial = {"substances": ["cocaine"], "children_count": "1", "children_ages": "4"}
-    response = post_step(client, SELF, "support", partial, goto="contact")
+    for step in ("about", "contact", "times", "support"):
+        post_step(client, SELF, step)
+    # Half-way through "Your health", she goes back: what she typed is kept.
+    partial = {"substances": ["cocaine"], "pregnant": "prefer_not"}
+    response = post_step(client, SELF, "health", partial, goto="times")
     assert response.status_code == 302
-    assert response["Location"] == step_url(SELF, "contact")
-    contact_page = client.get(step_url(SELF, "contact")).content.decode()
-    assert 'value="07911 123456"' in contact_page
-    assert "bluebell" in contact_page
-    # Back on "What would help", her partial answers are there and no errors are shown yet.
-    support_page = client.get(step_url(SELF, "support")).content.decode()
-    assert re.search(r'value="cocaine"[^>]*checked', support_page)
-    assert 'value="4"' in support_page
-    assert "There is a problem" not in support_page
+    assert response["Location"] == step_url(SELF, "times")
+    times_page = client.get(step_url(SELF, "times")).content.decode()
+    assert 'value="10:00"' in times_page
+    assert "bluebell" in times_page
+    # Back on "Your health", her partial answers are there and no errors are shown yet.
+    health_page = client.get(step_url(SELF, "health")).content.decode()
+    assert re.search(r'value="cocaine"[^>]*checked', health_page)
+    assert re.search(r'value="prefer_not"[^>]*checked', health_page)
+    assert "There is a problem" not in health_page
+    # The same on the next step, about her children, left half-done with Back.
+    client.get(step_url(SELF, "family"))
+    partial = {"children_count": "1", "children_ages": "4"}
+    response = post_step(client, SELF, "family", partial, goto="health")
+    assert response["Location"] == step_url(SELF, "health")
+    family_page = client.get(step_url(SELF, "family")).content.decode()
+    assert 'value="4"' in family_page
+    assert "There is a problem" not in family_page
 
 
 def test_a_validation_error_midway_keeps_every_value_she_typed(client):
     post_step(client, SELF, "about")
-    bad = {**VALID_ANSWERS["contact"], "email": "not-an-email", "safe_until": "09:00"}
+    bad = {**VALID_ANSWERS["contact"], "email": "not-an-email", "phone": "0121 496 0123"}
     response = post_step(client, SELF, "contact", bad)
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
     assert 'href="#id_contact-email"' in html
-    assert 'href="#id_contact-safe_until"' in html
+    assert 'href="#id_contact-phone"' in html  # text messages need a mobile
     assert "Error:" in html.split("</title>")[0]
-    for kept in ('value="07911 123456"', 'value="not-an-email"', "bluebell", "the pharmacy"):
+    for kept in ('value="0121 496 0123"', 'value="not-an-email"'):
+        assert kept in html, kept
+    # On the next step, a time error keeps everything else she typed there.
+    post_step(client, SELF, "contact")
+    bad = {**VALID_ANSWERS["times"], "safe_until": "09:00"}
+    html = post_step(client, SELF, "times", bad).content.decode()
+    assert 'href="#id_times-safe_until"' in html
+    for kept in ('value="10:00"', "bluebell", "the pharmacy"):
         assert kept in html.replace("&#x27;", "'"), kept
 
 
@@ -130,17 +145,18 @@ def test_she_may_say_no_channel_is_safe_and_is_told_to_call_us(client):
 
 
 def test_not_safe_now_shows_emergency_options_first_and_marks_the_referral(client):
-    post_step(client, SELF, "about")
-    post_step(client, SELF, "contact")
+    for step in ("about", "contact", "times"):
+        post_step(client, SELF, step)
     support = client.get(step_url(SELF, "support")).content.decode()
     # Present but hidden until she answers; referral-form.js reveals it at once.
     assert re.search(r'id="emergency-now"[^>]*|hidden[^>]*id="emergency-now"', support)
     post_step(client, SELF, "support", {**VALID_ANSWERS["support"], "safe_now": "no"})
-    next_page = client.get(step_url(SELF, "agreement")).content.decode()
-    main = next_page.split('<main id="main-content"')[1]
-    assert main.index("If you are in danger now") < main.index("<h1>")
-    assert "press 55" in main
-    complete(client, SELF, ["agreement", "check"])
+    for later in ("health", "family", "groups", "agreement"):  # first on every later step
+        next_page = client.get(step_url(SELF, later)).content.decode()
+        main = next_page.split('<main id="main-content"')[1]
+        assert main.index("If you are in danger now") < main.index("<h1>"), later
+        assert "press 55" in main
+    complete(client, SELF, ["health", "family", "groups", "agreement", "check"])
     referral = Referral.objects.get()
     assert referral.priority == Priority.SAFEGUARDING
     assert "not safe right now" in " ".join(referral.priority_reasons)
@@ -150,16 +166,16 @@ def test_not_safe_now_shows_emergency_options_first_and_marks_the_referral(clien
 
 
 @pytest.mark.parametrize(
-    ("support", "priority"),
+    ("answers", "priority"),
     [
-        ({"children_at_risk": "yes"}, Priority.SAFEGUARDING),
-        ({"pregnant": "yes"}, Priority.URGENT),
-        ({"abuse_experience": "current"}, Priority.URGENT),
+        ({"family": {"children_at_risk": "yes"}}, Priority.SAFEGUARDING),
+        ({"health": {"pregnant": "yes"}}, Priority.URGENT),
+        ({"support": {"abuse_experience": "current"}}, Priority.URGENT),
         ({}, Priority.ROUTINE),
     ],
 )
-def test_priority_is_computed_from_her_answers_and_explained(client, support, priority):
-    complete(client, SELF, SELF_STEPS, {"support": support})
+def test_priority_is_computed_from_her_answers_and_explained(client, answers, priority):
+    complete(client, SELF, SELF_STEPS, answers)
     referral = Referral.objects.get()
     assert referral.priority == priority
     assert referral.priority_reasons
@@ -186,9 +202,18 @@ def test_check_your_answers_lists_every_section_with_change_buttons(client):
     for step in SELF_STEPS[:-1]:
         post_step(client, SELF, step)
     html = client.get(step_url(SELF, "check")).content.decode()
-    for title in ("About you", "Keeping you safe", "What would help", "Your agreement"):
+    for title in (
+        "About you",
+        "Keeping you safe",
+        "Safe times",
+        "What would help",
+        "Your health",
+        "Children and coming to groups",
+        "Language and groups",
+        "Your agreement",
+    ):
         assert title in html
-    assert html.count('name="wizard_goto_step"') >= 4
+    assert html.count('name="wizard_goto_step"') >= 8
     assert "07911 123456" in html
     assert "Punjabi" in html
     response = post_step(client, SELF, "check", {}, goto="contact")
@@ -196,9 +221,9 @@ def test_check_your_answers_lists_every_section_with_change_buttons(client):
 
 
 def test_submitting_with_an_unfinished_step_returns_to_it_with_errors(client):
-    post_step(client, SELF, "about")
-    post_step(client, SELF, "contact")
-    post_step(client, SELF, "support", {"children_count": "1"}, goto="agreement")
+    for step in ("about", "contact", "times"):
+        post_step(client, SELF, step)
+    post_step(client, SELF, "support", {"housing": "none"}, goto="agreement")
     post_step(client, SELF, "agreement")
     response = post_step(client, SELF, "check", {})
     assert response["Location"] == step_url(SELF, "support")

@@ -30,6 +30,7 @@ PUBLIC_TEMPLATES = (
 )
 PUBLIC_MODULES = (
     "referrals/forms/steps.py",
+    "referrals/forms/need_steps.py",
     "referrals/forms/fields.py",
     "referrals/consent.py",
     "referrals/validation.py",

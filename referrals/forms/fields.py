@@ -37,10 +37,24 @@ def django_default_messages(field: forms.Field) -> dict:
 
 class PlainErrorsMixin(forms.Form):
     """Each field's Django default error messages replaced by PLAIN_ERROR_MESSAGES; a
-    message the form gives itself (error_messages=...) is kept."""
+    message the form gives itself (error_messages=...) is kept.
 
-    def __init__(self, *args, **kwargs):
+    The same steps serve a woman and a professional referring her: with ``for_referrer``
+    the questions are asked about her ("What would she like us to call her?"), from
+    ``referrer_title`` and ``referrer_wording`` (a field's label, help_text or choices)."""
+
+    referrer_title = None
+    referrer_wording: dict = {}
+
+    def __init__(self, *args, for_referrer=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.title = type(self).title
+        self.for_referrer = for_referrer
+        if for_referrer:
+            self.title = self.referrer_title or self.title
+            for name, wording in self.referrer_wording.items():
+                for attribute, text in wording.items():
+                    setattr(self.fields[name], attribute, text)
         for field in self.fields.values():
             defaults = django_default_messages(field)
             plain = dict(PLAIN_ERROR_MESSAGES)

@@ -12,7 +12,10 @@ The wiring follows the GOV.UK Design System and what crispy drew before:
 - a hint has the id ``<field id>_helptext`` and an error ``<field id>_error``; inputs (or,
   for a group, the fieldset) name both in ``aria-describedby``;
 - an input with an error has ``is-invalid`` and ``aria-invalid="true"``;
-- the error summary links to the input, or to a group's first option (``anchor``).
+- the error summary links to the input, or to a group's first option (``anchor``);
+- every control has ``autocomplete="off"``: the browser neither offers her answers as
+  suggestions later nor restores them into a page she left with "Exit this page"
+  (DESIGN.md section 3, rule 2; Chromium restores no control that has it).
 """
 
 import html
@@ -26,6 +29,8 @@ CHECK_CLASS = "form-check-input"
 SELECT_CLASS = "form-select"
 CONTROL_CLASS = "form-control"
 INVALID_CLASS = "is-invalid"
+# On every public control, whatever its widget asks for (see the module's docstring).
+NOT_KEPT_BY_THE_BROWSER = {"autocomplete": "off"}
 
 
 # Dicts, not objects: the template language tries a dict key before an attribute, so a
@@ -119,7 +124,7 @@ def choices_of(bound: forms.BoundField, tag_attrs) -> list[Choice]:
 def radio_attrs(bound: forms.BoundField):
     widget = bound.field.widget
     # As BoundField.subwidgets: required (radios only), aria-invalid; the widget's own.
-    base = widget.build_attrs(widget.attrs, bound.build_widget_attrs({}))
+    base = widget.build_attrs(widget.attrs, bound.build_widget_attrs(dict(NOT_KEPT_BY_THE_BROWSER)))
     css = f"{CHECK_CLASS} {INVALID_CLASS}" if bound.errors else CHECK_CLASS
 
     def tag_attrs(value, selected, option_id):
@@ -138,7 +143,7 @@ def radio_attrs(bound: forms.BoundField):
     return tag_attrs
 
 
-def option_attrs(value, selected, option_id):
+def option_attrs(value, selected, option_id):  # the <select> itself has autocomplete="off"
     return html_attributes({"value": value, "selected": selected})
 
 
@@ -148,7 +153,8 @@ def element(bound: forms.BoundField, css: str) -> dict:
     render, together most of a step's time)."""
     widget = bound.field.widget
     # As BoundField.as_widget: required, aria-invalid, aria-describedby, then the id.
-    attrs = bound.build_widget_attrs({"class": css} if css else {})
+    # A hidden input may not have autocomplete="off" (HTML): it is no answer of hers.
+    attrs = bound.build_widget_attrs({"class": css, **NOT_KEPT_BY_THE_BROWSER} if css else {})
     if bound.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound.auto_id)
     if isinstance(widget, forms.Select):

@@ -9,34 +9,42 @@ from django.utils.translation import gettext_lazy as _
 
 from referrals.choices import (
     PHONE_CHANNELS,
-    AbuseExperience,
     AgeRange,
     Channel,
-    GroupInterest,
-    Housing,
-    Language,
-    SafeNow,
-    Substance,
     Weekday,
-    YesNoPreferNot,
 )
 from referrals.consent import CONSENT_VERSION, consent_wording
 from referrals.forms.fields import (
     HoneypotMixin,
     PlainErrorsMixin,
     choice_checkboxes,
-    long_text_field,
-    radio_choice,
     yes_no_field,
 )
 from referrals.models import SHORT_TEXT
-from referrals.validation import normalise_uk_phone, parse_children_ages, postcode_district
+from referrals.validation import (
+    age_on,
+    age_range_of,
+    is_uk_mobile,
+    normalise_uk_phone,
+    postcode_district,
+)
 
 NOT_LISTED = ""
 
 
 class AboutYouForm(HoneypotMixin, PlainErrorsMixin):
     title = _("About you")
+    referrer_title = _("About her")
+    referrer_wording = {
+        "preferred_name": {"label": _("What would she like us to call her?")},
+        "date_of_birth": {"help_text": _("Or choose an age range below if she prefers.")},
+        "postcode": {
+            "help_text": _(
+                "Just the first part is fine, like B12. We use it to find her local team."
+            )
+        },
+        "local_authority": {"label": _("Or choose her area")},
+    }
 
     preferred_name = forms.CharField(
         label=_("What would you like us to call you?"),
@@ -89,23 +97,65 @@ class AboutYouForm(HoneypotMixin, PlainErrorsMixin):
         if born is None:
             return None
         today = date.today()
-        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        age = age_on(born, today)
         if born > today:
             raise ValidationError(_("Date of birth must be in the past."), code="future")
         if age < 12 or age > 110:
-            raise ValidationError(_("Check the year of your date of birth."), code="implausible")
+            raise ValidationError(
+                _("Check the year of her date of birth.")
+                if self.for_referrer
+                else _("Check the year of your date of birth."),
+                code="implausible",
+            )
         return born
 
     def clean(self):
         cleaned = super().clean()
-        gave_age = cleaned.get("date_of_birth") or cleaned.get("age_range")
-        if not gave_age and "date_of_birth" not in self.errors:
-            self.add_error("age_range", _("Give your date of birth or choose an age range."))
+        born, age_range = cleaned.get("date_of_birth"), cleaned.get("age_range")
+        if not (born or age_range) and "date_of_birth" not in self.errors:
+            self.add_error(
+                "age_range",
+                _("Give her date of birth or choose an age range.")
+                if self.for_referrer
+                else _("Give your date of birth or choose an age range."),
+            )
+        if born and age_range and age_range_of(age_on(born, date.today())) != age_range:
+            # Either may be the slip: ask which is right, and keep both as she gave them.
+            self.add_error(
+                "age_range",
+                ValidationError(
+                    _(
+                        "The date of birth gives an age of %(age)s, which is not in the age "
+                        "range “%(range)s”. Which is right? Correct the date of birth or the "
+                        "age range, or leave the date of birth empty."
+                    ),
+                    code="age_range_contradicts_date_of_birth",
+                    params={
+                        "age": age_on(born, date.today()),
+                        "range": AgeRange(age_range).label,
+                    },
+                ),
+            )
         return cleaned
 
 
 class KeepingSafeForm(PlainErrorsMixin):
     title = _("Keeping you safe")
+    referrer_title = _("Keeping her safe")
+    referrer_wording = {
+        "safe_channels": {
+            "label": _("Which ways are safe for us to contact her?"),
+            "help_text": _(
+                "Tick only the ones that are safe for her. We will never use the others."
+            ),
+        },
+        "phone": {"label": _("Her phone number")},
+        "email": {"label": _("Her email address")},
+        "postal_address": {"label": _("Her postal address")},
+        "may_name_service": {
+            "help_text": _("If she says no, messages will not name us or say what they are about.")
+        },
+    }
 
     safe_channels = choice_checkboxes(
         _("Which ways are safe for us to contact you?"),
@@ -133,6 +183,54 @@ class KeepingSafeForm(PlainErrorsMixin):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500, "autocomplete": "off"}),
     )
+    may_name_service = yes_no_field(
+        _("Can our messages say who they are from?"),
+        help_text=_("If you say no, messages will not name us or say what they are about."),
+        initial="no",
+        required=True,
+    )
+
+    def clean_phone(self):
+        text = self.cleaned_data["phone"].strip()
+        return normalise_uk_phone(text) if text else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        channels = set(cleaned.get("safe_channels") or [])
+        if channels & PHONE_CHANNELS and not cleaned.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Enter a phone number, or untick calls and texts."))
+        elif (
+            Channel.SMS in channels and cleaned.get("phone") and not is_uk_mobile(cleaned["phone"])
+        ):
+            # The number stays as typed: it may well be right for calls.
+            self.add_error(
+                "phone",
+                ValidationError(
+                    _(
+                        "Text messages can only go to a UK mobile number, starting 07. Enter a "
+                        "mobile number, or untick text messages: we keep this number for calls."
+                    ),
+                    code="sms_needs_mobile",
+                ),
+            )
+        if Channel.EMAIL in channels and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter an email address, or untick email."))
+        if Channel.LETTER in channels and not cleaned.get("postal_address"):
+            self.add_error("postal_address", _("Enter a postal address, or untick letters."))
+        return cleaned
+
+
+# Each step is at most about two phone screens (1,500 px at 360 x 740, measured in
+# tests/browser/test_public_form_steps_in_browser.py): "Keeping you safe" and "What would
+# help" (now referrals/forms/need_steps.py) were one page each, of ten and seventeen
+# questions (issue 15). A step validates only its own fields.
+class SafeTimesForm(PlainErrorsMixin):
+    title = _("Safe times")
+    referrer_wording = {
+        "safe_days": {"label": _("Which days is it safe to contact her?")},
+        "code_word": {"help_text": _("A word we will say so she knows it is really us.")},
+    }
+
     safe_days = forms.TypedMultipleChoiceField(
         label=_("Which days is it safe to contact you?"),
         help_text=_("Leave them all unticked if any day is fine."),
@@ -159,12 +257,6 @@ class KeepingSafeForm(PlainErrorsMixin):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
     )
-    may_name_service = yes_no_field(
-        _("Can our messages say who they are from?"),
-        help_text=_("If you say no, messages will not name us or say what they are about."),
-        initial="no",
-        required=True,
-    )
     code_word = forms.CharField(
         label=_("Code word (optional)"),
         help_text=_("A word we will say so you know it is really us."),
@@ -173,106 +265,13 @@ class KeepingSafeForm(PlainErrorsMixin):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def clean_phone(self):
-        text = self.cleaned_data["phone"].strip()
-        return normalise_uk_phone(text) if text else ""
-
     def clean(self):
         cleaned = super().clean()
-        channels = set(cleaned.get("safe_channels") or [])
-        if channels & PHONE_CHANNELS and not cleaned.get("phone") and "phone" not in self.errors:
-            self.add_error("phone", _("Enter a phone number, or untick calls and texts."))
-        if Channel.EMAIL in channels and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", _("Enter an email address, or untick email."))
-        if Channel.LETTER in channels and not cleaned.get("postal_address"):
-            self.add_error("postal_address", _("Enter a postal address, or untick letters."))
         safe_from, safe_until = cleaned.get("safe_from"), cleaned.get("safe_until")
         if (safe_from is None) != (safe_until is None):
             self.add_error("safe_until", _("Give both times, or leave both empty."))
         elif safe_from is not None and safe_from >= safe_until:
             self.add_error("safe_until", _("The end time must be later than the start time."))
-        return cleaned
-
-
-class WhatWouldHelpForm(PlainErrorsMixin):
-    title = _("What would help")
-
-    safe_now = radio_choice(_("Are you safe right now?"), SafeNow.choices, required=True)
-    abuse_experience = radio_choice(
-        _("Have you experienced domestic abuse or sexual violence?"),
-        AbuseExperience.choices,
-        help_text=_("You do not have to tell us. It helps us offer the right support."),
-    )
-    abuse_details = long_text_field(
-        _("Anything you want us to know about your safety (optional)"),
-    )
-    substances = choice_checkboxes(
-        _("What would you like help with?"), Substance.choices, help_text=_("Tick all that apply.")
-    )
-    substances_other = forms.CharField(
-        label=_("Something else"), max_length=SHORT_TEXT, required=False
-    )
-    children_count = forms.IntegerField(
-        label=_("How many children under 18 do you look after?"),
-        help_text=_("Write 0 if none."),
-        min_value=0,
-        max_value=15,
-        initial=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    children_ages = forms.CharField(
-        label=_("Their ages"),
-        help_text=_("For example: 2, 5 and 11. Write a baby under one as 0."),
-        max_length=100,
-        required=False,
-    )
-    needs_childcare = yes_no_field(_("Would you need childcare to come to a group?"))
-    children_at_risk = yes_no_field(_("Are you worried about your children's safety?"))
-    pregnant = radio_choice(_("Are you pregnant?"), YesNoPreferNot.choices)
-    wants_mental_health_support = yes_no_field(_("Would you like support with your mental health?"))
-    housing = radio_choice(_("Do you have any worries about housing?"), Housing.choices)
-    preferred_language = forms.ChoiceField(
-        label=_("Which language would you like to use?"),
-        choices=Language.choices,
-        initial=Language.ENGLISH,
-    )
-    preferred_language_other = forms.CharField(
-        label=_("Other language"), max_length=80, required=False
-    )
-    needs_interpreter = yes_no_field(_("Would you like an interpreter?"))
-    access_needs = long_text_field(
-        _("Anything that would make it easier to come (optional)"),
-        help_text=_("For example step-free access, large print, or a quiet space."),
-    )
-    group_interests = choice_checkboxes(
-        _("Which groups would you like to hear about?"), GroupInterest.choices
-    )
-    women_only_groups = yes_no_field(
-        _("Would you only come to groups for women?"),
-        help_text=_("All our groups are women-only unless we clearly say otherwise."),
-        initial="yes",
-    )
-    anything_else = long_text_field(_("Is there anything else you would like to tell us?"))
-
-    def clean_children_ages(self):
-        return parse_children_ages(self.cleaned_data["children_ages"])
-
-    def clean(self):
-        cleaned = super().clean()
-        count, ages = cleaned.get("children_count"), cleaned.get("children_ages")
-        if count is not None and ages and len(ages) != count:
-            self.add_error(
-                "children_ages",
-                _("Give one age for each child. Check how many children you wrote above."),
-            )
-        if Substance.OTHER in (cleaned.get("substances") or []) and not cleaned.get(
-            "substances_other"
-        ):
-            self.add_error("substances_other", _("Tell us what else, or untick “Something else”."))
-        if cleaned.get("preferred_language") == Language.OTHER and not cleaned.get(
-            "preferred_language_other"
-        ):
-            self.add_error("preferred_language_other", _("Tell us which language."))
         return cleaned
 
 
@@ -306,6 +305,12 @@ class ProfessionalConsentForm(ConsentForm):
     )
     field_order = ["referrer_confirmed_consent"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The statements she agreed to, as the referrer reads them out or ticks for her.
+        for key in ("store", "contact", "share"):
+            self.fields[f"consent_to_{key}"].label = consent_wording(f"{key}_referrer")
+
 
 class CheckAnswersForm(PlainErrorsMixin):
     title = _("Check your answers")
@@ -314,23 +319,40 @@ class CheckAnswersForm(PlainErrorsMixin):
 class ReferrerForm(HoneypotMixin, PlainErrorsMixin):
     title = _("About you, the referrer")
 
-    referrer_name = forms.CharField(label=_("Your name"), max_length=SHORT_TEXT)
-    referrer_organisation = forms.CharField(label=_("Organisation"), max_length=SHORT_TEXT)
-    referrer_role = forms.CharField(label=_("Your role"), max_length=SHORT_TEXT)
+    # Each required field says which it is, in the error summary and by the field: six
+    # "Please answer this question." lines on an empty page told her nothing (issue 15).
+    referrer_name = forms.CharField(
+        label=_("Your name"),
+        max_length=SHORT_TEXT,
+        error_messages={"required": _("Enter your name.")},
+    )
+    referrer_organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=SHORT_TEXT,
+        error_messages={"required": _("Enter your organisation.")},
+    )
+    referrer_role = forms.CharField(
+        label=_("Your role"),
+        max_length=SHORT_TEXT,
+        error_messages={"required": _("Enter your role.")},
+    )
     referrer_phone = forms.CharField(
         label=_("Phone number"),
+        error_messages={"required": _("Enter your phone number.")},
         max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     referrer_email = forms.EmailField(
         label=_("Work email address"),
+        error_messages={"required": _("Enter your work email address.")},
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     referrer_relationship = forms.CharField(
         label=_("How do you know her?"),
         help_text=_("For example: her GP, probation officer or social worker."),
         max_length=SHORT_TEXT,
+        error_messages={"required": _("Say how you know her.")},
     )
 
     def clean_referrer_phone(self):

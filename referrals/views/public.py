@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -24,6 +25,12 @@ from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from accounts.selectors import all_local_authorities
 from referrals.choices import Priority, SafeNow, Source
+from referrals.forms.need_steps import (
+    ChildrenForm,
+    HealthForm,
+    LanguageAndGroupsForm,
+    WhatWouldHelpForm,
+)
 from referrals.forms.public_layout import public_fields
 from referrals.forms.steps import (
     AboutYouForm,
@@ -32,7 +39,7 @@ from referrals.forms.steps import (
     KeepingSafeForm,
     ProfessionalConsentForm,
     ReferrerForm,
-    WhatWouldHelpForm,
+    SafeTimesForm,
 )
 from referrals.languages import SWITCH_FIELD, language_codes
 from referrals.reference import format_reference_code, spell_reference_code
@@ -160,6 +167,19 @@ class ReferralWizard(NamedUrlSessionWizardView):
             self.set_extra(submission_key=key)
         return key
 
+    def get_form_step_data(self, form):
+        """What is kept of a posted step: only the values of the step's own fields. A posted
+        name no step defines (the CSRF token, the language button, anything made up) is
+        dropped, never stored in her session."""
+        kept = MultiValueDict()
+        for name, field in form.fields.items():
+            key = form.add_prefix(name)
+            parts = getattr(field.widget, "widgets_names", [""])  # a MultiWidget's inputs
+            for posted in (f"{key}{part}" for part in parts):
+                if posted in form.data:
+                    kept.setlist(posted, form.data.getlist(posted))
+        return kept
+
     # --- when she started, before there is a session -------------------------------------
     @property
     def started_field(self) -> str:
@@ -218,6 +238,10 @@ class ReferralWizard(NamedUrlSessionWizardView):
         data = self.storage.get_step_data(step)
         return data.get(f"{step}-{field}") if data else None
 
+    def stored_answer_list(self, step: str, field: str) -> list:
+        data = self.storage.get_step_data(step)
+        return data.getlist(f"{step}-{field}") if data else []
+
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         context.update(
@@ -236,11 +260,13 @@ class ReferralWizard(NamedUrlSessionWizardView):
         if self.steps.current == self.steps.last:
             context["sections"] = self.answer_sections()
             self.submission_key()
+            # Before she sends: with no safe way ticked, we will not be able to contact her.
+            context["no_safe_channel"] = not self.stored_answer_list("contact", "safe_channels")
         return context
 
     def answer_sections(self):
         sections = []
-        for step, form_class in self.get_form_list().items():
+        for step in self.get_form_list():
             if step == self.steps.last:
                 continue
             form = self.get_form(step=step, data=self.storage.get_step_data(step))
@@ -248,7 +274,7 @@ class ReferralWizard(NamedUrlSessionWizardView):
             sections.append(
                 {
                     "step": step,
-                    "title": form_class.title,
+                    "title": form.title,
                     "complete": complete,
                     "rows": answer_rows(form) if complete else [],
                 }
@@ -300,7 +326,11 @@ class SelfReferralWizard(ReferralWizard):
     form_list = [
         ("about", AboutYouForm),
         ("contact", KeepingSafeForm),
+        ("times", SafeTimesForm),
         ("support", WhatWouldHelpForm),
+        ("health", HealthForm),
+        ("family", ChildrenForm),
+        ("groups", LanguageAndGroupsForm),
         ("agreement", ConsentForm),
         ("check", CheckAnswersForm),
     ]
@@ -309,11 +339,20 @@ class SelfReferralWizard(ReferralWizard):
 class ProfessionalReferralWizard(ReferralWizard):
     source = Source.PROFESSIONAL
     honeypot_step = "referrer"
+
+    def get_form_kwargs(self, step=None):
+        # Her questions, asked of the professional about her (PlainErrorsMixin).
+        return {**super().get_form_kwargs(step), "for_referrer": True}
+
     form_list = [
         ("referrer", ReferrerForm),
         ("about", AboutYouForm),
         ("contact", KeepingSafeForm),
+        ("times", SafeTimesForm),
         ("support", WhatWouldHelpForm),
+        ("health", HealthForm),
+        ("family", ChildrenForm),
+        ("groups", LanguageAndGroupsForm),
         ("agreement", ProfessionalConsentForm),
         ("check", CheckAnswersForm),
     ]

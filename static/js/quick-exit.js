@@ -4,6 +4,17 @@
  * times within five seconds does the same as clicking. */
 (function () {
   "use strict";
+  // A page restored whole from the back/forward cache would show what it showed when she
+  // left, answers and all, whatever the server has forgotten since ("Exit this page" forgets
+  // everything). Every public page is no-store, which keeps Chromium from caching it so;
+  // should a browser do it anyway, the page is hidden and asked for again at once.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.documentElement.classList.add("quick-exit-active");
+      window.location.reload();
+    }
+  });
+
   var control = document.querySelector("[data-quick-exit]");
   if (!control) {
     return;

@@ -44,12 +44,17 @@ def test_a_woman_completes_the_referral_with_only_the_keyboard(site, phone, arti
     assert page.evaluate("document.activeElement.id") == "id_contact-phone"
     page.keyboard.type("07911 123456")
     press_continue(page)
+    assert page.title().startswith("Safe times")
+    press_continue(page)
 
     assert page.title().startswith("What would help")
     tab_to(page, "input[name='support-safe_now']")
     page.keyboard.press("Space")
     assert page.is_checked("input[name='support-safe_now'][value='yes']")
     press_continue(page)
+    for title in ("Your health", "Children and coming to groups", "Language and groups"):
+        assert page.title().startswith(title)
+        press_continue(page)
 
     assert page.title().startswith("Your agreement")
     tab_to(page, "#id_agreement-consent_to_store")
@@ -146,10 +151,13 @@ def test_the_whole_form_works_without_javascript(site, chromium):
     page.select_option("#id_about-age_range", "35_44")
     page.click("text=Continue")
     page.click("text=Continue")
+    page.click("text=Continue")
     page.check("input[name='support-safe_now'][value='no']")
     page.click("text=Continue")
     # Without JavaScript the emergency options come first on the next page.
     assert page.locator("main > .emergency-panel").is_visible()
+    for _ in ("health", "family", "groups"):
+        page.click("text=Continue")
     page.check("#id_agreement-consent_to_store")
     page.click("text=Continue")
     page.click("button:has-text('Send')")
@@ -163,10 +171,9 @@ def test_answering_not_safe_shows_emergency_options_at_once(site, phone):
     page.goto(f"{site}/refer/")
     page.fill("#id_about-preferred_name", "Jas")
     page.select_option("#id_about-age_range", "25_34")
-    with page.expect_navigation():
-        page.click("text=Continue")
-    with page.expect_navigation():
-        page.click("text=Continue")
+    for _ in ("about", "contact", "times"):
+        with page.expect_navigation():
+            page.click("text=Continue")
     panel = page.locator("#emergency-now")
     assert not panel.is_visible()
     page.check("input[name='support-safe_now'][value='no']")

@@ -81,7 +81,8 @@ def test_the_referral_in_urdu_is_right_to_left_with_a_translated_error_summary(
     press_continue(page)
 
     titles = {first_title}
-    for _ in range(3):  # contact, support, agreement
+    # contact, times, support, health, family, groups, agreement
+    for _ in range(7):
         assert "/ur/refer/" in page.url
         assert_right_to_left(page)
         assert page.title() not in titles, "each step has a title of its own"

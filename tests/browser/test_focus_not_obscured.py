@@ -165,12 +165,26 @@ def test_nothing_focused_is_hidden_under_the_exit_bar(site, chromium, size):
     page.fill("#id_contact-email", "jas@example.org")
     submit(page)
 
+    check_every_stop(page, f"{where} safe times")
+    submit(page)
+
     check_every_stop(page, f"{where} support")
-    page.fill("#id_support-children_ages", "seven")
     submit(page)
     follow_every_error_link(page, f"{where} support, with errors")
-    page.fill("#id_support-children_ages", "")
     page.check("input[name='support-safe_now'][value='yes']")
+    submit(page)
+
+    check_every_stop(page, f"{where} health")
+    submit(page)
+
+    check_every_stop(page, f"{where} family")
+    page.fill("#id_family-children_ages", "seven")
+    submit(page)
+    follow_every_error_link(page, f"{where} family, with errors")
+    page.fill("#id_family-children_ages", "")
+    submit(page)
+
+    check_every_stop(page, f"{where} groups")
     submit(page)
 
     submit(page)

@@ -54,7 +54,8 @@ def test_each_crisis_number_stays_on_one_line(site, chromium, width):
     page.fill("#id_about-preferred_name", "Jas")
     page.select_option("#id_about-age_range", "25_34")
     submit(page)
-    submit(page)
+    submit(page)  # contact
+    submit(page)  # safe times
     page.check("input[name='support-safe_now'][value='no']")
     number = page.locator("#emergency-now a[href='tel:08082000247']")
     assert number.evaluate("a => a.getClientRects().length") == 1
@@ -107,9 +108,14 @@ def test_no_address_keeps_an_error_links_fragment_after_it(site, phone):
     assert "/pl/refer/contact/" in page.url
     submit(page, "Dalej")
     addresses.append(page.url)
+    submit(page, "Dalej")  # safe times
+    addresses.append(page.url)
     page.check("input[name='support-safe_now'][value='yes']")
     submit(page, "Dalej")
     addresses.append(page.url)
+    for _step in ("health", "family", "groups"):
+        submit(page, "Dalej")
+        addresses.append(page.url)
     page.check("#id_agreement-consent_to_store")
     submit(page, "Dalej")
     addresses.append(page.url)

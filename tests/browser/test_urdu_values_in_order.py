@@ -73,9 +73,12 @@ def test_her_numbers_read_left_to_right_in_urdu(site, phone):
     )
     page.fill("#id_contact-phone", "07911 123456")
     submit(page)
+    submit(page)  # safe times
 
     page.check("input[name='support-safe_now'][value='yes']")
     submit(page)
+    for _step in ("health", "family", "groups"):
+        submit(page)
     page.check("#id_agreement-consent_to_store")
     submit(page)
 

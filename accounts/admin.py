@@ -23,18 +23,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Team, User
-from accounts.roles import Role
-from referrals import audit
-from referrals.choices import AuditAction
+from core import audit
+from core.choices import AuditAction
+from core.permissions import Role
 
 
-def service_admins_only(request) -> bool:
+def is_service_admin(request) -> bool:
     """Replaces ``AdminSite.has_permission``: the ``is_staff`` flag alone is not enough."""
     user = request.user
     return user.is_active and user.is_staff and user.has_role(Role.SERVICE_ADMIN)
 
 
-admin.site.has_permission = service_admins_only
+admin.site.has_permission = is_service_admin
 
 
 def signed_in_admin_login(request, extra_context=None):
@@ -44,7 +44,7 @@ def signed_in_admin_login(request, extra_context=None):
     let a signed-in user switch to another account, so it is never rendered: a service
     admin goes on to the admin, anyone else is refused. (Signed-out visitors never get here:
     ``secure_admin_login`` sends them to allauth's sign-in page.)"""
-    if not service_admins_only(request):
+    if not is_service_admin(request):
         raise PermissionDenied
     next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
     if not url_has_allowed_host_and_scheme(next_url, None):

@@ -3,8 +3,8 @@
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
-from accounts.roles import Role
-from accounts.services import upsert_staff_user, upsert_team
+from accounts.services.staff import upsert_staff_user, upsert_team
+from core.permissions import Role
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose; refused in production  # nosec B105
 # Every demo account's authenticator secret (base32). Add it to an authenticator app, or run

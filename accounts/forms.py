@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.invitations import ROLES_NEEDING_A_TEAM, email_in_use
 from accounts.models import Team, User
-from accounts.roles import Role
+from accounts.services.invitations import ROLES_NEEDING_A_TEAM, email_in_use
+from core.permissions import Role
 
 
 class RadioGroup(forms.RadioSelect):

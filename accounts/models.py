@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import UserManager
-from accounts.roles import Role
+from core.permissions import Role
 
 # Outward part of a UK postcode: "B1", "B23", "ST4", "WS13", "EC1A".
 POSTCODE_DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")

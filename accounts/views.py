@@ -16,22 +16,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.access import permission_or_404
 from accounts.forms import InviteStaffForm, StaffRolesForm
-from accounts.invitations import InvitationNotSent, invite_staff_member
 from accounts.models import User
-from accounts.services import (
-    INVITE_STAFF_PERMISSION,
+from accounts.services.invitations import InvitationNotSent, invite_staff_member
+from accounts.services.staff import (
     RoleNoticeNotSent,
     change_staff_roles,
     deactivate_staff_member,
     role_names,
 )
-from referrals import audit
-from referrals.choices import AuditAction
+from core import audit
+from core.choices import AuditAction
+from core.permissions import INVITE_STAFF, permission_or_404
 
 # The people pages: service admins who invite and deactivate staff.
-staff_managers_only = permission_or_404(INVITE_STAFF_PERMISSION)
+staff_managers_only = permission_or_404(INVITE_STAFF)
 
 
 def staff_directory():
@@ -79,7 +78,7 @@ def invite(request):
                 _("Invitation sent to %(email)s. The link in it works once.")
                 % {"email": user.email},
             )
-            return redirect("staff_people")
+            return redirect("accounts:people")
     return render(request, "accounts/invite.html", {"form": form})
 
 
@@ -100,7 +99,7 @@ def deactivate(request, pk):
             _("The account of %(name)s is deactivated: they can no longer sign in.")
             % {"name": person.full_name},
         )
-    return redirect("staff_people")
+    return redirect("accounts:people")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -138,7 +137,7 @@ def change_roles(request, pk):
                 _("%(name)s now has: %(roles)s. They and every service admin have been told.")
                 % {"name": person.full_name, "roles": role_names(person.roles)},
             )
-            return redirect("staff_people")
+            return redirect("accounts:people")
     # A POST that got here changed nothing: her own account, or the form was refused.
     return render(
         request, "accounts/roles.html",
@@ -159,7 +158,7 @@ def keep_session_alive(request):
     """ "Stay signed in": any request restarts the inactivity timer; this one does nothing
     else. Script calls (``X-Requested-With: fetch``) get 204; the plain form goes back to
     the page it was on."""
-    next_path = _local_path(request.POST.get("next", "")) or reverse("staff_home")
+    next_path = _local_path(request.POST.get("next", "")) or reverse("home:staff_home")
     if not request.user.is_authenticated:
         return redirect_to_login(next_path)
     # Saved with a fresh expiry (SESSION_SAVE_EVERY_REQUEST does this too; be explicit).

@@ -216,7 +216,7 @@ def time_requests(name: str, count: int, one_request) -> Measured:
 def load_users():
     """The keyworkers bench/web.py signs in (every third), their open cases, the admin."""
     from accounts.models import User
-    from accounts.roles import Role
+    from core.permissions import Role
     from referrals.choices import Status
     from referrals.models import Referral
 
@@ -262,7 +262,7 @@ def page_runners(application) -> dict:
         for pk in cases[kw.pk][n : n + 1]
     ]
     first_step = reverse(SELF["url_name"], kwargs={"step": SELF_STEPS[0]})
-    done_url = reverse("referral_confirmation")
+    done_url = reverse("public:referral_confirmation")
 
     def minimal():
         expect(Browser(application).request("GET", f"/{MINIMAL_PATH}"), 200, "ok", "minimal")

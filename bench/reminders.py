@@ -30,10 +30,11 @@ from accounts.models import Team, User
 from bench.processes import log_tail, running, tree_peak_rss
 from bench.report import RESULTS_DIR, Result, Row
 from config.celery import app
-from referrals.choices import Channel, SafeNow, Source
-from referrals.consent import CONSENT_VERSION
+from core.choices import Channel
+from referrals.choices import SafeNow, Source
 from referrals.models import Referral
-from referrals.reference import new_reference_code
+from referrals.rules.consent import CONSENT_VERSION
+from referrals.rules.reference import new_reference_code
 from sessions_booking.models import (
     Booking,
     BookingStatus,

@@ -220,7 +220,7 @@ def plan(seeded, session: GroupSession) -> dict:
         "form": {
             "steps": steps,
             "current_step_field": f"{SELF['prefix']}-current_step",
-            "done_url": reverse("referral_confirmation"),
+            "done_url": reverse("public:referral_confirmation"),
         },
         "keyworkers": [
             {"sid": signed_in_session(user, mfa[user.pk]), "cases": seeded.open_cases[user.pk]}
@@ -438,7 +438,7 @@ def sign_in_through_pages(port: int, user, fabricated_sid: str) -> dict:
             ("csrfmiddlewaretoken", field_value(page, "csrfmiddlewaretoken")),
         ],
     )
-    status, _, page = browser.request("GET", reverse("staff_home"))
+    status, _, page = browser.request("GET", reverse("home:staff_home"))
     if status != 200 or MARKERS["caseload"] not in page:
         raise RuntimeError(f"The caseload after signing in answered {status}")
     real = SessionStore(browser.cookies["sid"]).load()
@@ -454,11 +454,11 @@ def warm_up(port: int, the_plan: dict) -> None:
     keyworker, admin = the_plan["keyworkers"][0], the_plan["admins"][0]
     attempt = the_plan["burst"]["attempts"][0]
     signed_in = [
-        (keyworker["sid"], reverse("staff_home")),
-        (keyworker["sid"], reverse("case_detail", args=[keyworker["cases"][0]])),
-        (admin["sid"], reverse("config_calendar")),
-        (attempt["sid"], reverse("book_sessions", args=[attempt["case"]])),
-        (the_plan["report_readers"][0]["sid"], reverse("reports_dashboard")),
+        (keyworker["sid"], reverse("home:staff_home")),
+        (keyworker["sid"], reverse("referrals:case_detail", args=[keyworker["cases"][0]])),
+        (admin["sid"], reverse("sessions_booking:setup_calendar")),
+        (attempt["sid"], reverse("sessions_booking:book_sessions", args=[attempt["case"]])),
+        (the_plan["report_readers"][0]["sid"], reverse("reports:dashboard")),
     ]
     first_step = the_plan["form"]["steps"][0]["url"]
 

@@ -27,11 +27,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Team, User
-from accounts.roles import Role
+from core.choices import Channel
+from core.permissions import Role
 from referrals.choices import (
     AbuseExperience,
     AgeRange,
-    Channel,
     ClosedReason,
     ContactOutcome,
     Housing,
@@ -41,9 +41,9 @@ from referrals.choices import (
     Status,
     Substance,
 )
-from referrals.consent import CONSENT_VERSION
 from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
-from referrals.reference import new_reference_code
+from referrals.rules.consent import CONSENT_VERSION
+from referrals.rules.reference import new_reference_code
 from sessions_booking.models import (
     Booking,
     BookingStatus,
@@ -498,7 +498,7 @@ def seed() -> Seeded:
         "service_admins": 1,
         "referrals": len(referrals),
         "open_cases": sum(map(len, seeded.open_cases.values())),
-        "team_queue": sum(1 for r in referrals if r.assigned_to_id is None),
+        "referrals:team_queue": sum(1 for r in referrals if r.assigned_to_id is None),
         **history,
         "sessions": len(sessions),
         "bookings": len(bookings),

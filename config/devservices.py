@@ -19,7 +19,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
 DATABASE_NAME = "haven"
 # The web and worker processes connect as this role, which owns nothing; migrations run as
-# the server's superuser, which owns the tables (config/database_roles.py).
+# the server's superuser, which owns the tables (core/database_roles.py).
 APP_ROLE = "haven_app"
 
 

@@ -70,10 +70,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    # Haven's apps, lowest layer first (docs/layout.md); an app imports only from those above it
+    # in this list.
+    "core",
+    "notices",
     "accounts",
     "referrals",
     "sessions_booking",
-    "notices",
+    "home",
+    "reports",
+    "dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
-    "referrals.audit.AuditContextMiddleware",
+    "core.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,7 +128,7 @@ DATABASES = {
 }
 # The PostgreSQL role the web and worker processes connect as (DATABASE_URL's user); it owns
 # nothing. Set it where migrations run as the owner (MIGRATION_DATABASE_URL): every migrate
-# then grants it its rights (config/database_roles.py; README, "Database roles").
+# then grants it its rights (core/database_roles.py; README, "Database roles").
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -198,7 +204,7 @@ PWNED_PASSWORDS = {
     "ADD_PADDING": True,
 }
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "staff_home"
+LOGIN_REDIRECT_URL = "home:staff_home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "accounts.adapters.StaffAccountAdapter"
@@ -285,7 +291,7 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Neutral sender: a message seen by someone else must not name the service.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Appointments <no-reply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Where messages to women go (sessions_booking/delivery/): one backend per channel, by
+# Where messages to women go (core/messaging/delivery/): one backend per channel, by
 # name: "console" (development: SMS to the log, email through EMAIL_URL), "smtp" (email
 # through EMAIL_URL) or "notify" (GOV.UK Notify, SMS and email).
 MESSAGES_SMS_BACKEND = env.str("MESSAGES_SMS_BACKEND", default="console")
@@ -308,7 +314,7 @@ REMINDER_STUCK_AFTER_SECONDS = env.int("REMINDER_STUCK_AFTER_SECONDS", default=3
 REMINDER_LINK_DAYS = env.int("REMINDER_LINK_DAYS", default=14)
 REMINDER_LINK_RATE = env.str("REMINDER_LINK_RATE", default="30/h")
 
-# --- Data protection (referrals/dataprotection) -----------------------------------------
+# --- Data protection (dataprotection/) -----------------------------------------
 # Closed cases are anonymised this many years after they closed; self-referrals we never
 # reached, this many months after they arrived. The daily beat task does at most
 # RETENTION_BATCH_SIZE cases per rule per run (the rest the next day).
@@ -342,13 +348,13 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # --- Self-referral protection -----------------------------------------------------------
 # django-ratelimit keeps its counters in the default cache (PostgreSQL). Behind a load balancer,
 # set RATELIMIT_IP_META_KEY=HTTP_X_FORWARDED_FOR so the client's address is used
-# (config/client_address.py: the last entry, REMOTE_ADDR when the header is missing).
+# (core/client_address.py: the last entry, REMOTE_ADDR when the header is missing).
 RATELIMIT_USE_CACHE = "default"
 # If the counters cannot be read (the database is failing), let people through rather than
 # refuse a woman's referral (staff sign-in still needs password and MFA).
 RATELIMIT_FAIL_OPEN = True
 CLIENT_ADDRESS_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
-RATELIMIT_IP_META_KEY = "config.client_address.client_address"
+RATELIMIT_IP_META_KEY = "core.client_address.client_address"
 REFERRAL_SUBMIT_RATE = env.str("REFERRAL_SUBMIT_RATE", default="10/h")
 # A person needs longer than this to read and fill in the form; faster is asked to confirm.
 REFERRAL_MIN_SECONDS_TO_FILL = env.int("REFERRAL_MIN_SECONDS_TO_FILL", default=20)
@@ -420,7 +426,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
     "run-retention": {
-        "task": "referrals.tasks.run_retention",
+        "task": "dataprotection.tasks.run_retention",
         # Daily, at night (Europe/London).
         "schedule": crontab(hour=3, minute=17),
     },

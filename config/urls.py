@@ -16,19 +16,18 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
     path("staff/people/", include("accounts.urls")),
-    path("staff/", include("sessions_booking.urls_booking")),
-    path("staff/groups/", include("sessions_booking.urls_config")),
-    path("staff/reports/", include("referrals.reports.urls")),
-    path("staff/data-protection/", include("referrals.dataprotection.urls")),
-    # Short, for SMS: the confirm/cancel link in each reminder.
-    path("r/", include("sessions_booking.urls_public")),
-    path("", include("referrals.urls")),
+    path("staff/reports/", include("reports.urls")),
+    path("staff/data-protection/", include("dataprotection.urls")),
+    path("", include("home.urls")),
+    path("", include("referrals.urls.staff")),
+    # Staff booking and group setup pages (staff/...), and her reminder link (r/...).
+    path("", include("sessions_booking.urls")),
 ]
 # Her pages in her language, chosen by the address (English unprefixed, /pl/refer/ ...), never
 # by a cookie or the browser's Accept-Language: nothing about her choice is left on a shared
 # phone, and the page she is shown is the page she asked for.
 urlpatterns += i18n_patterns(
-    path("", include("referrals.urls_public")),
+    path("", include("referrals.urls.public")),
     prefix_default_language=False,
 )
 

@@ -8,11 +8,12 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.models import User
-from referrals.choices import Channel, Source, Status
-from referrals.consent import CONSENT_VERSION
+from core.choices import Channel
+from referrals.choices import Source, Status
 from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
-from referrals.reference import ALPHABET, CODE_LENGTH
-from referrals.services import create_referral
+from referrals.rules.consent import CONSENT_VERSION
+from referrals.rules.reference import ALPHABET, CODE_LENGTH
+from referrals.services.intake import create_referral
 
 # name, postcode district, source, days ago, status, keyworker email, extra answers
 # fmt: off

@@ -17,10 +17,10 @@ from django.db.models import (
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedFieldMixin
 
-from referrals.access import MANAGE_TEAM
+from core.permissions import MANAGE_TEAM_CASES
 from referrals.choices import PRIORITY_RANK, UNANSWERED_OUTCOMES, Status
 from referrals.models import CaseNote, Referral
-from referrals.reference import is_reference_code, normalise_reference_code
+from referrals.rules.reference import is_reference_code, normalise_reference_code
 
 PRIORITY_ORDER = Case(
     *[When(priority=priority, then=Value(rank)) for priority, rank in PRIORITY_RANK.items()],
@@ -111,7 +111,7 @@ def caseload(
 ) -> QuerySet[Referral]:
     """The caseload list: "mine" (her own cases), "queue" (the team's unassigned new
     referrals) or "team" (every case of the team, team leads only)."""
-    if scope == "team" and user.has_perm(MANAGE_TEAM) and user.team_id:
+    if scope == "team" and user.has_perm(MANAGE_TEAM_CASES) and user.team_id:
         cases = Referral.objects.filter(team_id=user.team_id)
     elif scope == "queue":
         cases = team_queue(team=user.team)

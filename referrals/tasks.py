@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
-from referrals.messaging import email_her_if_safe
+from core.messaging.gate import email_her_if_safe
+from core.permissions import Role
 from referrals.models import Referral
-from referrals.reference import format_reference_code
+from referrals.rules.reference import format_reference_code
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def notify_team(referral_id: int) -> int:
             .distinct()
         )
         if recipients:
-            link = settings.SITE_URL + reverse("staff_home")
+            link = settings.SITE_URL + reverse("home:staff_home")
             send_mail(
                 subject=_("New referral waiting"),
                 message=_(
@@ -85,7 +85,3 @@ def send_referral_confirmation(referral_id: int) -> bool:
         )
         % code,
     )
-
-
-# The daily retention run lives with the rest of data protection.
-from referrals.dataprotection.tasks import run_retention  # noqa: E402, F401

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from referrals.models import Referral
-from sessions_booking.booking import book_client, update_missed_in_a_row
 from sessions_booking.demo_history import seed_history
 from sessions_booking.models import Booking, BookingStatus, GroupSession, Programme, Venue
-from sessions_booking.scheduling import create_weekly_series
+from sessions_booking.services.booking import book_client, update_missed_in_a_row
+from sessions_booking.services.scheduling import create_weekly_series
 
 VENUES = [
     {
@@ -220,7 +220,7 @@ def seed_reminders(stdout):
     hours, and her cancel link gives her place (the drop-in has one) to Bogdana, who is
     waiting. Marta allows SMS at any time and reads Polish: her 2-hour reminder is due a
     few minutes after seeding, so the worker's console shows it."""
-    from sessions_booking.links import issue_link
+    from sessions_booking.services.links import issue_link
 
     lisa = _demo_woman(
         "Lisa",

@@ -14,8 +14,8 @@ from accounts.models import User
 from referrals.choices import ClosedReason, ContactOutcome, Source, Status
 from referrals.demo import demo_answers
 from referrals.models import ContactAttempt, Referral, StatusChange
-from referrals.reference import ALPHABET, CODE_LENGTH
-from referrals.services import create_referral
+from referrals.rules.reference import ALPHABET, CODE_LENGTH
+from referrals.services.intake import create_referral
 from sessions_booking.models import Booking, BookingStatus, GroupSession, Programme, Venue
 
 WEEKS = 16

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from referrals.choices import Channel
+from core.choices import Channel
 
 
 def default_reminder_offsets():
@@ -258,7 +258,7 @@ class Reminder(models.Model):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class MessageTemplate(models.Model):
-    """An admin's own wording for reminders in one language (sessions_booking/wording.py
+    """An admin's own wording for reminders in one language (sessions_booking/rules/wording.py
     checks it). Without one, the built-in wording is used."""
 
     language = models.CharField(_("language"), max_length=10)

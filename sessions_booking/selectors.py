@@ -31,7 +31,7 @@ def upcoming_sessions(*, programme=None, now=None) -> QuerySet[GroupSession]:
     return with_fill(sessions.select_related("programme", "venue")).order_by("starts_at", "pk")
 
 
-# What a calendar card shows (sessions_booking/views_config/calendar_pages.py); other
+# What a calendar card shows (sessions_booking/views/setup/calendar_pages.py); other
 # columns stay in the database (reading one costs a query). A month has ~250 sessions.
 CALENDAR_CARD_FIELDS = (
     "starts_at",

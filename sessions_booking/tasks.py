@@ -19,11 +19,11 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from referrals.bidi import isolate_text_if_bidi
-from referrals.choices import Channel
-from referrals.dates import short_date_time
-from referrals.safe_contact import SafeContactRules, automated_channel
-from sessions_booking.delivery import Message, backend_for
+from core.bidi import isolate_text_if_bidi
+from core.choices import Channel
+from core.dates import short_date_time
+from core.messaging.delivery import Message, backend_for
+from core.messaging.safe_contact import SafeContactRules, automated_channel
 from sessions_booking.models import Booking
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def tell_keyworker(referral, *, told_by: str | None, what: str) -> None:
     keyworker = referral.assigned_to
     if keyworker is None or not keyworker.is_active:
         return
-    link = settings.SITE_URL + reverse("case_detail", args=[referral.pk])
+    link = settings.SITE_URL + reverse("referrals:case_detail", args=[referral.pk])
     follow_up = (
         {
             Channel.SMS: _("She was told by text message."),
@@ -131,7 +131,7 @@ def tell_keyworker_she_cancelled(booking_id: int) -> bool:
     keyworker = booking and booking.referral.assigned_to
     if not keyworker or not keyworker.is_active:
         return False
-    link = settings.SITE_URL + reverse("case_detail", args=[booking.referral_id])
+    link = settings.SITE_URL + reverse("referrals:case_detail", args=[booking.referral_id])
     text = _(
         "She cancelled her group place using the link in her reminder. The place went to "
         "the first woman on the waiting list who fits, if anyone was waiting."
@@ -147,7 +147,7 @@ def tell_keyworker_she_cancelled(booking_id: int) -> bool:
 
 @shared_task(name="sessions_booking.tasks.send_due_reminders")
 def send_due_reminders() -> int:
-    """The beat sweep (every minute): sessions_booking.reminders.sweep."""
-    from sessions_booking.reminders import sweep
+    """The beat sweep (every minute): sessions_booking.services.reminders.sweep."""
+    from sessions_booking.services.reminders import sweep
 
     return sweep()

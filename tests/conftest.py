@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.test import RequestFactory
 
-from accounts.roles import Role
+from core.permissions import Role
 from tests.factories import UserFactory, enable_mfa
 
 # --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").

@@ -6,12 +6,12 @@ from datetime import timedelta
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import Source, Status
 from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
-from sessions_booking.booking import book_client
-from sessions_booking.links import issue_link
 from sessions_booking.models import Booking, BookingStatus, Reminder
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.links import issue_link
 from tests.factories import (
     GroupSessionFactory,
     ReferralFactory,

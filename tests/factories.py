@@ -5,10 +5,10 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Team, User
-from accounts.services import set_user_roles
+from accounts.services.staff import set_user_roles
 from referrals.choices import Source
-from referrals.consent import CONSENT_VERSION
 from referrals.models import Referral
+from referrals.rules.consent import CONSENT_VERSION
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 # Base32 secret for TOTP in tests; codes are computed from it with allauth's own functions.

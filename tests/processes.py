@@ -6,7 +6,7 @@ same Celery broker, and the test's clock (tests/clock.py). Where the run
 names an application role (``DATABASE_APP_ROLE``: the suite itself runs as the owner, which
 creates the test database), the child connects as that role, as the web and worker
 processes do in production: servers and workers started by tests prove the service works
-with the rights the role is granted (config/database_roles.py). Building the
+with the rights the role is granted (core/database_roles.py). Building the
 URL from ``HOST`` and ``PORT`` alone once sent children to 127.0.0.1:5432 while the suite ran
 on the embedded server, whose socket directory sits in ``OPTIONS``.
 """

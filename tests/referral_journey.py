@@ -2,8 +2,11 @@
 
 from django.urls import reverse
 
-SELF = {"url_name": "self_referral_step", "prefix": "self_referral_wizard"}
-PROFESSIONAL = {"url_name": "professional_referral_step", "prefix": "professional_referral_wizard"}
+SELF = {"url_name": "public:self_referral_step", "prefix": "self_referral_wizard"}
+PROFESSIONAL = {
+    "url_name": "public:professional_referral_step",
+    "prefix": "professional_referral_wizard",
+}
 
 VALID_ANSWERS = {
     "referrer": {

@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import Team
-from accounts.roles import Role
 from accounts.selectors import team_for_area
-from accounts.services import set_user_roles, upsert_team
+from accounts.services.staff import set_user_roles, upsert_team
+from core.permissions import Role
 from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory, current_totp_code, enable_mfa
 
 User = get_user_model()
@@ -24,10 +24,10 @@ def test_staff_sign_in_with_email_password_and_totp_code(client):
     # The password alone is not enough: allauth asks for the authenticator code.
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")
-    assert client.get(reverse("staff_home")).status_code == 302
+    assert client.get(reverse("home:staff_home")).status_code == 302
     response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
-    assert response["Location"] == reverse("staff_home")
-    home = client.get(reverse("staff_home"))
+    assert response["Location"] == reverse("home:staff_home")
+    home = client.get(reverse("home:staff_home"))
     assert home.status_code == 200
     assert home.wsgi_request.user == user
     assert "My caseload" in home.content.decode()
@@ -63,7 +63,7 @@ def test_a_new_staff_member_sets_up_totp_and_then_reaches_staff_pages(client):
     assert secret in page.content.decode()
     response = client.post(reverse("mfa_activate_totp"), {"code": current_totp_code(secret)})
     assert response.status_code == 302
-    assert client.get(reverse("staff_home")).status_code == 200
+    assert client.get(reverse("home:staff_home")).status_code == 200
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_keeps_the_email(client):
@@ -79,7 +79,7 @@ def test_a_wrong_password_is_refused_with_a_message_and_keeps_the_email(client):
 
 
 def test_staff_home_sends_anonymous_visitors_to_sign_in(client):
-    response = client.get(reverse("staff_home"))
+    response = client.get(reverse("home:staff_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 

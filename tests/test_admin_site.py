@@ -7,7 +7,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.permissions import Role
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from referrals.choices import AuditAction
-from referrals.models import AuditEvent, Referral
-from sessions_booking.booking import (
+from core.choices import AuditAction
+from core.models import AuditEvent
+from referrals.models import Referral
+from sessions_booking.models import Booking, BookingStatus, SessionSeries
+from sessions_booking.services.booking import (
     BookingRefused,
     book_client,
     book_client_into_series,
@@ -20,7 +22,6 @@ from sessions_booking.booking import (
     cancel_session,
     mark_attendance,
 )
-from sessions_booking.models import Booking, BookingStatus, SessionSeries
 from tests.factories import (
     GroupSessionFactory,
     ReferralFactory,
@@ -374,7 +375,7 @@ def test_women_booked_into_a_session_are_told_when_its_time_changes(
     request_by, keyworker, django_capture_on_commit_callbacks
 ):
     from config.celery import app
-    from sessions_booking.scheduling import update_session
+    from sessions_booking.services.scheduling import update_session
 
     session = GroupSessionFactory(capacity=2, creche_places=0)
     her = woman(keyworker, email="her@example.org", safe_channels=["email"])

@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from referrals.choices import AuditAction
-from referrals.models import AuditEvent
-from sessions_booking.booking import book_client
-from sessions_booking.links import issue_link
+from core.choices import AuditAction
+from core.models import AuditEvent
 from sessions_booking.models import BookingLink, BookingStatus, ReminderStatus
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.links import issue_link
 from sessions_booking.tasks import send_due_reminders
 from tests.factories import GroupSessionFactory, ReferralFactory
 

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
-from referrals.choices import AuditAction, Status
-from referrals.models import AuditEvent
+from core.choices import AuditAction
+from core.models import AuditEvent
+from core.permissions import Role
+from referrals.choices import Status
 from sessions_booking.models import Booking, BookingStatus, GroupSession
 from tests.factories import (
     GroupSessionFactory,
@@ -49,14 +50,15 @@ def client_of_amara(team, amara):
 
 def book(client, referral, session, **data):
     payload = {"session": session.pk, "children_in_creche": 0, "children_ages": "", **data}
-    return client.post(reverse("case_book", args=[referral.pk]), payload)
+    return client.post(reverse("sessions_booking:case_book", args=[referral.pk]), payload)
 
 
 def test_her_keyworker_books_her_in_with_creche_places_prefilled(client, amara, client_of_amara):
     session = GroupSessionFactory()
     client.force_login(amara)
     page = client.get(
-        reverse("book_sessions", args=[client_of_amara.pk]), {"programme": session.programme.pk}
+        reverse("sessions_booking:book_sessions", args=[client_of_amara.pk]),
+        {"programme": session.programme.pk},
     )
     html = page.content.decode()
     assert "12 of 12 places free" in html
@@ -71,14 +73,19 @@ def test_her_keyworker_books_her_in_with_creche_places_prefilled(client, amara, 
         2,
         [3, 6],
     )
-    case_page = client.get(reverse("case_detail", args=[client_of_amara.pk])).content.decode()
+    case_page = client.get(
+        reverse("referrals:case_detail", args=[client_of_amara.pk])
+    ).content.decode()
     assert "Group: " in case_page  # on her timeline
 
 
 def test_another_keyworker_cannot_book_or_see_her_bookings(client, beata, client_of_amara):
     session = GroupSessionFactory()
     client.force_login(beata)
-    assert client.get(reverse("book_sessions", args=[client_of_amara.pk])).status_code == 404
+    assert (
+        client.get(reverse("sessions_booking:book_sessions", args=[client_of_amara.pk])).status_code
+        == 404
+    )
     assert book(client, client_of_amara, session).status_code == 404
     assert not Booking.objects.exists()
 
@@ -121,7 +128,7 @@ def test_cancelling_from_the_case_frees_the_place_for_the_waitlist(
     waiting = ReferralFactory(team=team, assigned_to=amara)
     book(client, waiting, session)
     first = Booking.objects.get(referral=client_of_amara)
-    client.post(reverse("booking_cancel", args=[first.pk]))
+    client.post(reverse("sessions_booking:booking_cancel", args=[first.pk]))
     assert Booking.objects.get(referral=waiting).status == BookingStatus.CONFIRMED
 
 
@@ -130,7 +137,7 @@ def test_the_calendar_file_is_discreet_unless_she_allowed_the_name(client, amara
     client.force_login(amara)
     book(client, client_of_amara, session)
     booking = Booking.objects.get()
-    ics = client.get(reverse("booking_ics", args=[booking.pk]))
+    ics = client.get(reverse("sessions_booking:booking_ics", args=[booking.pk]))
     assert ics["Content-Type"].startswith("text/calendar")
     body = ics.content.decode()
     assert "SUMMARY:Appointment" in body
@@ -139,7 +146,10 @@ def test_the_calendar_file_is_discreet_unless_she_allowed_the_name(client, amara
     assert "LOCATION:12 High Street\\, Birmingham B12 9QL" in body
     assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, referral=client_of_amara).exists()
     type(client_of_amara).objects.filter(pk=client_of_amara.pk).update(may_name_service=True)
-    assert "SUMMARY:Haven" in client.get(reverse("booking_ics", args=[booking.pk])).content.decode()
+    assert (
+        "SUMMARY:Haven"
+        in client.get(reverse("sessions_booking:booking_ics", args=[booking.pk])).content.decode()
+    )
 
 
 def started_session(**kwargs):
@@ -162,7 +172,9 @@ def test_the_roster_shows_preferred_names_and_creche_needs_only(
     client.force_login(amara)
     book(client, client_of_amara, session, children_in_creche=2, children_ages="3, 6")
     client.force_login(facilitator)
-    html = client.get(reverse("session_roster", args=[session.pk])).content.decode()
+    html = client.get(
+        reverse("sessions_booking:session_roster", args=[session.pk])
+    ).content.decode()
     assert "Kasia" in html
     assert "2 children" in html
     for private in ("Katarzyna", "07911", client_of_amara.display_reference, "Assessment"):
@@ -172,10 +184,14 @@ def test_the_roster_shows_preferred_names_and_creche_needs_only(
 def test_only_the_facilitator_and_service_admins_see_a_roster(client, team, amara):
     session = GroupSessionFactory(facilitator=UserFactory(team=team, roles={Role.KEYWORKER}))
     client.force_login(amara)
-    assert client.get(reverse("session_roster", args=[session.pk])).status_code == 404
+    assert (
+        client.get(reverse("sessions_booking:session_roster", args=[session.pk])).status_code == 404
+    )
     admin_user = enable_mfa(UserFactory(team=None, roles={Role.SERVICE_ADMIN}))
     client.force_login(admin_user)
-    assert client.get(reverse("session_roster", args=[session.pk])).status_code == 200
+    assert (
+        client.get(reverse("sessions_booking:session_roster", args=[session.pk])).status_code == 200
+    )
 
 
 def test_the_facilitator_marks_the_register(client, team, amara, client_of_amara):
@@ -186,7 +202,8 @@ def test_the_facilitator_marks_the_register(client, team, amara, client_of_amara
     booking = Booking.objects.get()
     client.force_login(facilitator)
     early = client.post(
-        reverse("session_attendance", args=[session.pk]), {f"booking_{booking.pk}": "attended"}
+        reverse("sessions_booking:session_attendance", args=[session.pk]),
+        {f"booking_{booking.pk}": "attended"},
     )
     assert early.status_code == 400
     assert "register opens" in early.content.decode()
@@ -195,7 +212,8 @@ def test_the_facilitator_marks_the_register(client, team, amara, client_of_amara
         booking_cutoff=timezone.now() - timedelta(hours=1),
     )
     response = client.post(
-        reverse("session_attendance", args=[session.pk]), {f"booking_{booking.pk}": "late"}
+        reverse("sessions_booking:session_attendance", args=[session.pk]),
+        {f"booking_{booking.pk}": "late"},
     )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -225,11 +243,11 @@ def test_session_pages_run_the_same_number_of_queries_for_5_and_50_bookings(
         )
         if page == "roster":
             client.force_login(admin_user)
-            url, params = reverse("session_roster", args=[session.pk]), {}
+            url, params = reverse("sessions_booking:session_roster", args=[session.pk]), {}
         else:
             client.force_login(amara)
             url, params = (
-                reverse("book_sessions", args=[her.pk]),
+                reverse("sessions_booking:book_sessions", args=[her.pk]),
                 {"programme": session.programme.pk},
             )
         with CaptureQueriesContext(connection) as queries:

@@ -10,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.permissions import Role
 from sessions_booking.models import Booking, BookingStatus, GroupSession, Programme, Venue
 from tests.factories import ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-CALENDAR = reverse("config_calendar")
+CALENDAR = reverse("sessions_booking:setup_calendar")
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_the_week_view_shows_fill_in_words_and_as_bars(
     html = response.content.decode()
     assert '<meter min="0" max="12" value="9">' in html
     assert '<meter min="0" max="4" value="3">' in html
-    assert reverse("config_session_detail", args=[session.pk]) in html
+    assert reverse("sessions_booking:setup_session_detail", args=[session.pk]) in html
     # Seven days, Monday first, each a heading.
     assert text.count('<h2 class="h5 calendar-day-title">') == 7
     assert f"{monday:%A} {monday.day} {monday:%B}" in text

@@ -9,10 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
-from referrals.choices import AuditAction, Status
-from referrals.models import AuditEvent, ContactAttempt, StatusChange
-from referrals.workflow import TRANSITIONS
+from core.choices import AuditAction
+from core.models import AuditEvent
+from core.permissions import Role
+from referrals.choices import Status
+from referrals.models import ContactAttempt, StatusChange
+from referrals.rules.workflow import TRANSITIONS
 from tests.factories import ReferralFactory, TeamFactory, UserFactory, current_totp_code, enable_mfa
 
 pytestmark = pytest.mark.django_db
@@ -46,27 +48,30 @@ def post(client, name, referral, data=None, **headers):
 def test_a_keyworker_picks_up_a_queue_referral_and_a_second_cannot(client, team, amara, beata):
     referral = ReferralFactory(team=team)
     client.force_login(amara)
-    assert post(client, "case_pick_up", referral).status_code == 302
+    assert post(client, "referrals:case_pick_up", referral).status_code == 302
     referral.refresh_from_db()
     assert referral.assigned_to == amara
     assert referral.assigned_at is not None
     client.force_login(beata)
     # Once picked up it is no longer in Beata's view at all.
-    assert post(client, "case_pick_up", referral).status_code == 404
-    assert client.get(reverse("team_queue")).content.decode().count(referral.preferred_name) == 0
+    assert post(client, "referrals:case_pick_up", referral).status_code == 404
+    assert (
+        client.get(reverse("referrals:team_queue")).content.decode().count(referral.preferred_name)
+        == 0
+    )
 
 
 def test_a_team_lead_assigns_and_reassigns_within_the_team_only(client, team, amara, beata, lead):
     outsider = UserFactory(team=TeamFactory(name="South"), roles={Role.KEYWORKER})
     referral = ReferralFactory(team=team)
     client.force_login(lead)
-    post(client, "case_assign", referral, {"keyworker": amara.pk})
+    post(client, "referrals:case_assign", referral, {"keyworker": amara.pk})
     referral.refresh_from_db()
     assert referral.assigned_to == amara
-    post(client, "case_assign", referral, {"keyworker": beata.pk})
+    post(client, "referrals:case_assign", referral, {"keyworker": beata.pk})
     referral.refresh_from_db()
     assert referral.assigned_to == beata
-    response = post(client, "case_assign", referral, {"keyworker": outsider.pk})
+    response = post(client, "referrals:case_assign", referral, {"keyworker": outsider.pk})
     assert response.status_code == 400
     referral.refresh_from_db()
     assert referral.assigned_to == beata
@@ -75,7 +80,7 @@ def test_a_team_lead_assigns_and_reassigns_within_the_team_only(client, team, am
 def test_a_keyworker_cannot_assign_even_her_own_case(client, team, amara, beata):
     referral = ReferralFactory(team=team, assigned_to=amara)
     client.force_login(amara)
-    response = post(client, "case_assign", referral, {"keyworker": beata.pk})
+    response = post(client, "referrals:case_assign", referral, {"keyworker": beata.pk})
     assert response.status_code == 400
     referral.refresh_from_db()
     assert referral.assigned_to == amara
@@ -94,7 +99,7 @@ def test_every_allowed_transition_works_for_the_right_role(client, team, amara, 
     )  # fmt: skip
     client.force_login(actor)
     data = {"target": transition.target, "closed_reason": "declined"}
-    assert post(client, "case_change_status", referral, data).status_code == 302
+    assert post(client, "referrals:case_change_status", referral, data).status_code == 302
     referral.refresh_from_db()
     assert referral.status == transition.target
     change = StatusChange.objects.get(referral=referral)
@@ -116,7 +121,10 @@ def test_every_other_transition_is_refused_with_a_clear_message(client, team, le
     )  # fmt: skip
     client.force_login(lead)
     response = post(
-        client, "case_change_status", referral, {"target": target, "closed_reason": "declined"}
+        client,
+        "referrals:case_change_status",
+        referral,
+        {"target": target, "closed_reason": "declined"},
     )
     assert response.status_code == 400
     assert "cannot go from" in response.content.decode()
@@ -128,7 +136,7 @@ def test_every_other_transition_is_refused_with_a_clear_message(client, team, le
 def test_closing_needs_a_reason(client, team, amara):
     referral = ReferralFactory(team=team, assigned_to=amara, status=Status.ACTIVE)
     client.force_login(amara)
-    response = post(client, "case_change_status", referral, {"target": "closed"})
+    response = post(client, "referrals:case_change_status", referral, {"target": "closed"})
     assert response.status_code == 400
     assert "Choose a reason for closing" in response.content.decode()
     referral.refresh_from_db()
@@ -140,7 +148,7 @@ def test_only_team_leads_may_reopen(client, team, amara):
         team=team, assigned_to=amara, status=Status.CLOSED, closed_reason="declined"
     )
     client.force_login(amara)
-    response = post(client, "case_change_status", referral, {"target": "contacting"})
+    response = post(client, "referrals:case_change_status", referral, {"target": "contacting"})
     assert response.status_code == 400
     assert "Only a team lead" in response.content.decode()
 
@@ -148,7 +156,7 @@ def test_only_team_leads_may_reopen(client, team, amara):
 def test_a_new_referral_must_be_picked_up_before_contacting(client, team, lead):
     referral = ReferralFactory(team=team)
     client.force_login(lead)
-    response = post(client, "case_change_status", referral, {"target": "contacting"})
+    response = post(client, "referrals:case_change_status", referral, {"target": "contacting"})
     assert "Pick up or assign" in response.content.decode()
 
 
@@ -156,15 +164,20 @@ def test_a_new_referral_must_be_picked_up_before_contacting(client, team, lead):
 def test_only_channels_she_marked_safe_can_be_recorded(client, team, amara):
     referral = ReferralFactory(team=team, assigned_to=amara, safe_channels=["sms"])
     client.force_login(amara)
-    page = client.get(reverse("case_detail", args=[referral.pk])).content.decode()
+    page = client.get(reverse("referrals:case_detail", args=[referral.pk])).content.decode()
     assert 'name="channel" value="sms"' in page
     assert 'name="channel" value="call"' not in page
     response = post(
-        client, "case_record_contact", referral, {"channel": "call", "outcome": "spoke"}
+        client, "referrals:case_record_contact", referral, {"channel": "call", "outcome": "spoke"}
     )
     assert response.status_code == 400
     assert not ContactAttempt.objects.exists()
-    post(client, "case_record_contact", referral, {"channel": "sms", "outcome": "no_answer"})
+    post(
+        client,
+        "referrals:case_record_contact",
+        referral,
+        {"channel": "sms", "outcome": "no_answer"},
+    )
     assert ContactAttempt.objects.get().made_by == amara
 
 
@@ -176,15 +189,25 @@ def test_three_unanswered_attempts_in_fourteen_days_suggest_closing(client, team
     )  # fmt: skip
     client.force_login(amara)
     for outcome in ("no_answer", "left_voicemail"):
-        post(client, "case_record_contact", referral, {"channel": "sms", "outcome": outcome})
-    page = client.get(reverse("case_detail", args=[referral.pk])).content.decode()
+        post(
+            client,
+            "referrals:case_record_contact",
+            referral,
+            {"channel": "sms", "outcome": outcome},
+        )
+    page = client.get(reverse("referrals:case_detail", args=[referral.pk])).content.decode()
     assert "Close as unable to contact" not in page  # only two within 14 days
-    post(client, "case_record_contact", referral, {"channel": "sms", "outcome": "wrong_number"})
-    page = client.get(reverse("case_detail", args=[referral.pk])).content.decode()
+    post(
+        client,
+        "referrals:case_record_contact",
+        referral,
+        {"channel": "sms", "outcome": "wrong_number"},
+    )
+    page = client.get(reverse("referrals:case_detail", args=[referral.pk])).content.decode()
     assert "Close as unable to contact" in page
     post(
         client,
-        "case_change_status",
+        "referrals:case_change_status",
         referral,
         {"target": "closed", "closed_reason": "unable_to_contact"},
     )
@@ -196,8 +219,13 @@ def test_an_answered_attempt_clears_the_suggestion(client, team, amara):
     referral = ReferralFactory(team=team, assigned_to=amara, status=Status.CONTACTING)
     client.force_login(amara)
     for outcome in ("no_answer", "no_answer", "no_answer", "spoke"):
-        post(client, "case_record_contact", referral, {"channel": "sms", "outcome": outcome})
-    page = client.get(reverse("case_detail", args=[referral.pk])).content.decode()
+        post(
+            client,
+            "referrals:case_record_contact",
+            referral,
+            {"channel": "sms", "outcome": outcome},
+        )
+    page = client.get(reverse("referrals:case_detail", args=[referral.pk])).content.decode()
     assert "Close as unable to contact" not in page
 
 
@@ -208,25 +236,28 @@ def test_restricted_notes_are_for_her_keyworker_and_team_leads_only(
     referral = ReferralFactory(team=team)
     client.force_login(lead)
     post(
-        client, "case_add_note", referral, {"text": "Partner checks her phone.", "restricted": "on"}
+        client,
+        "referrals:case_add_note",
+        referral,
+        {"text": "Partner checks her phone.", "restricted": "on"},
     )
-    post(client, "case_add_note", referral, {"text": "Prefers mornings."})
+    post(client, "referrals:case_add_note", referral, {"text": "Prefers mornings."})
     # Beata can open the unassigned referral from the queue, but not its restricted note.
     client.force_login(beata)
-    page = client.get(reverse("case_detail", args=[referral.pk])).content.decode()
+    page = client.get(reverse("referrals:case_detail", args=[referral.pk])).content.decode()
     assert "Prefers mornings." in page
     assert "Partner checks her phone." not in page
     client.force_login(lead)
-    post(client, "case_assign", referral, {"keyworker": amara.pk})
+    post(client, "referrals:case_assign", referral, {"keyworker": amara.pk})
     client.force_login(amara)
-    page = client.get(reverse("case_detail", args=[referral.pk])).content.decode()
+    page = client.get(reverse("referrals:case_detail", args=[referral.pk])).content.decode()
     assert "Partner checks her phone." in page
 
 
 def test_a_note_is_required_and_kept_on_error(client, team, amara):
     referral = ReferralFactory(team=team, assigned_to=amara)
     client.force_login(amara)
-    response = post(client, "case_add_note", referral, {"text": "", "restricted": "on"})
+    response = post(client, "referrals:case_add_note", referral, {"text": "", "restricted": "on"})
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
 
@@ -234,7 +265,7 @@ def test_a_note_is_required_and_kept_on_error(client, team, amara):
 def test_notes_are_encrypted_at_rest(client, team, amara):
     referral = ReferralFactory(team=team, assigned_to=amara)
     client.force_login(amara)
-    post(client, "case_add_note", referral, {"text": "She is staying with her sister."})
+    post(client, "referrals:case_add_note", referral, {"text": "She is staying with her sister."})
     with connection.cursor() as cursor:
         cursor.execute("SELECT text FROM referrals_casenote")
         assert "sister" not in cursor.fetchone()[0]
@@ -253,10 +284,20 @@ def test_next_contact_dates_feed_the_due_today_list(client, team, amara):
         team=team, assigned_to=amara, status=Status.ACTIVE, preferred_name="Later"
     )
     client.force_login(amara)
-    post(client, "case_next_contact", overdue, {"on": (today - timedelta(days=2)).isoformat()})
-    post(client, "case_next_contact", due, {"on": today.isoformat()})
-    post(client, "case_next_contact", later, {"on": (today + timedelta(days=3)).isoformat()})
-    home = client.get(reverse("staff_home")).content.decode()
+    post(
+        client,
+        "referrals:case_next_contact",
+        overdue,
+        {"on": (today - timedelta(days=2)).isoformat()},
+    )
+    post(client, "referrals:case_next_contact", due, {"on": today.isoformat()})
+    post(
+        client,
+        "referrals:case_next_contact",
+        later,
+        {"on": (today + timedelta(days=3)).isoformat()},
+    )
+    home = client.get(reverse("home:staff_home")).content.decode()
     due_section = home.split('id="due-heading"')[1].split("</section>")[0]
     assert "Overdue" in due_section
     assert "DueToday" in due_section
@@ -282,22 +323,27 @@ def test_caseload_filters_search_and_sort(client, team, amara, lead):
     )
     ReferralFactory(team=team, assigned_to=lead, status=Status.ACTIVE, preferred_name="Gemma")
     client.force_login(amara)
-    html = client.get(reverse("staff_home")).content.decode()
+    html = client.get(reverse("home:staff_home")).content.decode()
     assert html.index("Ioana") < html.index("Marta")  # most urgent first
     assert "Gemma" not in html  # not hers
-    assert "Marta" not in client.get(reverse("staff_home"), {"priority": "urgent"}).content.decode()
-    assert "Ioana" not in client.get(reverse("staff_home"), {"status": "active"}).content.decode()
+    assert (
+        "Marta"
+        not in client.get(reverse("home:staff_home"), {"priority": "urgent"}).content.decode()
+    )
+    assert (
+        "Ioana" not in client.get(reverse("home:staff_home"), {"status": "active"}).content.decode()
+    )
     found = client.get(
-        reverse("staff_home"), {"q": urgent.display_reference.lower()}
+        reverse("home:staff_home"), {"q": urgent.display_reference.lower()}
     ).content.decode()
     assert "Ioana" in found
     assert "Marta" not in found
-    by_name = client.get(reverse("staff_home"), {"sort": "name"}).content.decode()
+    by_name = client.get(reverse("home:staff_home"), {"sort": "name"}).content.decode()
     assert by_name.index("Ioana") < by_name.index("Marta")
     # A keyworker asking for the whole team's cases still sees only her own.
-    assert "Gemma" not in client.get(reverse("staff_home"), {"scope": "team"}).content.decode()
+    assert "Gemma" not in client.get(reverse("home:staff_home"), {"scope": "team"}).content.decode()
     client.force_login(lead)
-    assert "Marta" in client.get(reverse("staff_home"), {"scope": "team"}).content.decode()
+    assert "Marta" in client.get(reverse("home:staff_home"), {"scope": "team"}).content.decode()
 
 
 # --- query counts ----------------------------------------------------------------------------
@@ -308,17 +354,19 @@ def count_queries(client, url, **params):
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["staff_home", "team_queue", "team_scope"])
+@pytest.mark.parametrize("page", ["home:staff_home", "referrals:team_queue", "team_scope"])
 def test_list_pages_run_the_same_number_of_queries_for_5_and_200_cases(
     client, team, amara, lead, page
 ):
     counts = []
     for size in (5, 200):
         ReferralFactory.create_batch(
-            size, team=team, assigned_to=amara if page == "staff_home" else None
+            size, team=team, assigned_to=amara if page == "home:staff_home" else None
         )
         client.force_login(lead if page == "team_scope" else amara)
-        url = reverse("team_queue" if page == "team_queue" else "staff_home")
+        url = reverse(
+            "referrals:team_queue" if page == "referrals:team_queue" else "home:staff_home"
+        )
         counts.append(
             count_queries(client, url, **({"scope": "team"} if page == "team_scope" else {}))
         )
@@ -336,7 +384,7 @@ def test_the_case_page_runs_the_same_number_of_queries_however_long_the_timeline
             ContactAttempt.objects.create(
                 referral=referral, made_by=amara, channel="sms", outcome="spoke"
             )
-        counts.append(count_queries(client, reverse("case_detail", args=[referral.pk])))
+        counts.append(count_queries(client, reverse("referrals:case_detail", args=[referral.pk])))
     assert counts[0] == counts[1], counts
 
 
@@ -349,7 +397,7 @@ def test_the_audit_log_runs_the_same_number_of_queries_for_5_and_200_events(clie
             [AuditEvent(actor=lead, action=AuditAction.VIEWED_CASE, referral=referral, team=team)]
             * size
         )
-        counts.append(count_queries(client, reverse("audit_log")))
+        counts.append(count_queries(client, reverse("referrals:audit_log")))
     assert counts[0] == counts[1], counts
 
 
@@ -357,11 +405,16 @@ def test_the_audit_log_runs_the_same_number_of_queries_for_5_and_200_events(clie
 def test_views_and_changes_are_audited_with_who_where_and_when(client, team, amara):
     referral = ReferralFactory(team=team)
     client.force_login(amara)
-    client.get(reverse("case_detail", args=[referral.pk]), REMOTE_ADDR="203.0.113.9")
-    post(client, "case_pick_up", referral, REMOTE_ADDR="203.0.113.9")
-    post(client, "case_change_status", referral, {"target": "contacting"})
-    post(client, "case_record_contact", referral, {"channel": "sms", "outcome": "no_answer"})
-    post(client, "case_add_note", referral, {"text": "Tried mid-morning."})
+    client.get(reverse("referrals:case_detail", args=[referral.pk]), REMOTE_ADDR="203.0.113.9")
+    post(client, "referrals:case_pick_up", referral, REMOTE_ADDR="203.0.113.9")
+    post(client, "referrals:case_change_status", referral, {"target": "contacting"})
+    post(
+        client,
+        "referrals:case_record_contact",
+        referral,
+        {"channel": "sms", "outcome": "no_answer"},
+    )
+    post(client, "referrals:case_add_note", referral, {"text": "Tried mid-morning."})
     actions = list(AuditEvent.objects.order_by("at", "pk").values_list("action", flat=True))
     assert actions == [
         AuditAction.VIEWED_CASE, AuditAction.PICKED_UP, AuditAction.CHANGED_STATUS,
@@ -382,13 +435,17 @@ def test_field_changes_are_recorded_by_the_database_with_before_and_after(client
     referral = ReferralFactory(team=team, assigned_to=amara, status=Status.CONTACTING)
     client.force_login(amara)
     post(
-        client, "case_change_status", referral, {"target": "assessment"}, REMOTE_ADDR="198.51.100.7"
+        client,
+        "referrals:case_change_status",
+        referral,
+        {"target": "assessment"},
+        REMOTE_ADDR="198.51.100.7",
     )
     update = Events.objects.tracks(referral).filter(pgh_label="update").latest("pgh_created_at")
     assert update.pgh_diff["status"] == ["contacting", "assessment"]
     assert update.pgh_context["user"] == amara.pk
     assert update.pgh_context["ip"] == "198.51.100.7"
-    assert update.pgh_context["url"] == reverse("case_change_status", args=[referral.pk])
+    assert update.pgh_context["url"] == reverse("referrals:case_change_status", args=[referral.pk])
 
 
 @pytest.mark.parametrize(
@@ -397,8 +454,8 @@ def test_field_changes_are_recorded_by_the_database_with_before_and_after(client
 def test_audit_rows_cannot_be_changed_or_deleted_even_in_sql(client, team, amara, table):
     referral = ReferralFactory(team=team, assigned_to=amara, status=Status.CONTACTING)
     client.force_login(amara)
-    client.get(reverse("case_detail", args=[referral.pk]))
-    post(client, "case_change_status", referral, {"target": "assessment"})
+    client.get(reverse("referrals:case_detail", args=[referral.pk]))
+    post(client, "referrals:case_change_status", referral, {"target": "assessment"})
     # The table name comes from the parametrize list above, never from input.
     for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -409,14 +466,18 @@ def test_the_audit_log_page_shows_a_teams_events_to_its_lead_only(client, team, 
     referral = ReferralFactory(team=team, assigned_to=amara)
     other_lead = enable_mfa(UserFactory(team=TeamFactory(name="South"), roles={Role.TEAM_LEAD}))
     client.force_login(amara)
-    client.get(reverse("case_detail", args=[referral.pk]))
+    client.get(reverse("referrals:case_detail", args=[referral.pk]))
     client.force_login(lead)
-    page = client.get(reverse("audit_log"), {"case": referral.display_reference}).content.decode()
+    page = client.get(
+        reverse("referrals:audit_log"), {"case": referral.display_reference}
+    ).content.decode()
     assert "Viewed case" in page
     assert amara.full_name in page
     assert "Field changes" in page
     client.force_login(other_lead)
-    page = client.get(reverse("audit_log"), {"case": referral.display_reference}).content.decode()
+    page = client.get(
+        reverse("referrals:audit_log"), {"case": referral.display_reference}
+    ).content.decode()
     assert amara.full_name not in page
 
 
@@ -432,30 +493,30 @@ def test_done_when_journey(client, team, amara, beata, lead):
     referral = ReferralFactory(team=team, safe_channels=["sms", "email"], preferred_name="Kasia")
     client.post(reverse("account_login"), {"login": amara.email, "password": TEST_PASSWORD})
     client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
-    assert "Kasia" in client.get(reverse("team_queue")).content.decode()
-    post(client, "case_pick_up", referral)
-    post(client, "case_change_status", referral, {"target": "contacting"})
-    post(client, "case_record_contact", referral, {"channel": "sms", "outcome": "spoke"})
-    post(client, "case_change_status", referral, {"target": "assessment"})
-    post(client, "case_add_note", referral, {"text": "Wants the mothers' group."})
+    assert "Kasia" in client.get(reverse("referrals:team_queue")).content.decode()
+    post(client, "referrals:case_pick_up", referral)
+    post(client, "referrals:case_change_status", referral, {"target": "contacting"})
+    post(client, "referrals:case_record_contact", referral, {"channel": "sms", "outcome": "spoke"})
+    post(client, "referrals:case_change_status", referral, {"target": "assessment"})
+    post(client, "referrals:case_add_note", referral, {"text": "Wants the mothers' group."})
     referral.refresh_from_db()
     assert (referral.assigned_to, referral.status) == (amara, Status.ASSESSMENT)
 
     other = Client()
     other.force_login(beata)
-    assert other.get(reverse("case_detail", args=[referral.pk])).status_code == 404
-    assert "Kasia" not in other.get(reverse("team_queue")).content.decode()
+    assert other.get(reverse("referrals:case_detail", args=[referral.pk])).status_code == 404
+    assert "Kasia" not in other.get(reverse("referrals:team_queue")).content.decode()
 
     team_lead = Client()
     team_lead.force_login(lead)
-    page = team_lead.get(reverse("case_detail", args=[referral.pk])).content.decode()
+    page = team_lead.get(reverse("referrals:case_detail", args=[referral.pk])).content.decode()
     assert "Wants the mothers&#x27; group." in page
-    post(team_lead, "case_assign", referral, {"keyworker": beata.pk})
+    post(team_lead, "referrals:case_assign", referral, {"keyworker": beata.pk})
     referral.refresh_from_db()
     assert referral.assigned_to == beata
 
     audit = team_lead.get(
-        reverse("audit_log"), {"case": referral.display_reference}
+        reverse("referrals:audit_log"), {"case": referral.display_reference}
     ).content.decode()
     for step in (
         "Picked up from queue",

@@ -1,9 +1,9 @@
-"""Which address a request's rate limits count against (config/client_address.py)."""
+"""Which address a request's rate limits count against (core/client_address.py)."""
 
 import pytest
 from django.test import RequestFactory
 
-from config.client_address import client_address
+from core.client_address import client_address
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from psycopg import errors, sql
 
-from config.database_roles import append_only_tables, grant_after_migrate, grant_application_role
-from referrals.choices import AuditAction
-from referrals.models import AuditEvent, StatusChange
+from core.choices import AuditAction
+from core.database_roles import append_only_tables, grant_after_migrate, grant_application_role
+from core.models import AuditEvent
+from referrals.models import StatusChange
 from tests.factories import ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

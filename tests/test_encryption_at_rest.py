@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from encrypted_fields.fields import EncryptedFieldMixin
 
-from referrals.dataprotection import inventory
+from dataprotection import inventory
 from referrals.models import Referral
 from tests.factories import ReferralFactory
 
@@ -137,11 +137,11 @@ def test_free_text_about_her_is_encrypted_unless_staff_search_it():
 def test_the_record_of_processing_says_how_each_field_is_stored(client):
     from django.urls import reverse
 
-    from accounts.roles import Role
+    from core.permissions import Role
     from tests.factories import UserFactory, enable_mfa
 
     client.force_login(enable_mfa(UserFactory(roles={Role.SERVICE_ADMIN}, is_staff=True)))
-    html = client.get(reverse("dp_processing")).text
+    html = client.get(reverse("dataprotection:processing")).text
 
     def row(name):
         start = html.index(f'data-field="referrals.Referral.{name}"')
@@ -155,7 +155,7 @@ def test_the_record_of_processing_says_how_each_field_is_stored(client):
 
 @pytest.mark.django_db
 def test_her_subject_access_copy_names_the_substances_not_their_codes():
-    from referrals.dataprotection.selectors import subject_access_record
+    from dataprotection.selectors import subject_access_record
 
     her = ReferralFactory(substances=["opioids", "alcohol"])
     record = subject_access_record(referral=her)
@@ -164,11 +164,11 @@ def test_her_subject_access_copy_names_the_substances_not_their_codes():
 
 
 def test_every_encrypted_field_shares_one_derivation_of_the_keys():
-    """config/field_keys.py: derived once per process, the same keys the library derives."""
+    """core/field_keys.py: derived once per process, the same keys the library derives."""
     from django.apps import apps
     from encrypted_fields.fields import EncryptedFieldMixin
 
-    from config.field_keys import share_derived_keys
+    from core.field_keys import share_derived_keys
 
     assert share_derived_keys() > 20
     fields = [

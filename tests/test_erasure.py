@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from referrals.choices import AnonymisedBecause, AuditAction, ClosedReason, Status
-from referrals.models import AuditEvent, Referral
+from core.choices import AuditAction
+from core.models import AuditEvent
+from referrals.choices import AnonymisedBecause, ClosedReason, Status
+from referrals.models import Referral
 from sessions_booking.models import Booking, BookingLink, BookingStatus, Reminder, ReminderStatus
 from tests.dataprotection_world import HER_SECRETS, build_world
 
@@ -24,7 +26,7 @@ def world():
 
 
 def erase_url(world):
-    return reverse("dp_erase", args=[world["her"].pk])
+    return reverse("dataprotection:erase", args=[world["her"].pk])
 
 
 def as_admin(client, world):
@@ -39,7 +41,7 @@ def test_erasure_removes_her_data_and_leaves_a_tombstone(client, world):
         erase_url(world), {"reason": REASON, "confirm_reference": her.display_reference.lower()}
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('dp_index')}?reference={her.reference}"
+    assert response["Location"] == f"{reverse('dataprotection:index')}?reference={her.reference}"
     her.refresh_from_db()
     assert her.anonymised_because == AnonymisedBecause.ERASURE_REQUEST
     assert (her.preferred_name, her.phone, her.email, her.code_word) == ("", None, None, None)
@@ -56,7 +58,7 @@ def test_erasure_removes_her_data_and_leaves_a_tombstone(client, world):
     # The admin's page now shows the case as anonymised, without an erase link.
     page = client.get(response["Location"]).content.decode()
     assert "She asked for her data to be erased" in page
-    assert reverse("dp_erase", args=[her.pk]) not in page
+    assert reverse("dataprotection:erase", args=[her.pk]) not in page
 
 
 def test_her_future_bookings_are_cancelled_and_the_waiting_list_moves_up(client, world):
@@ -133,18 +135,20 @@ def test_the_case_page_of_an_erased_case_says_so_and_offers_no_actions(client, w
     )
     lead = Client()
     lead.force_login(world["lead"])
-    page = lead.get(reverse("case_detail", args=[world["her"].pk]))
+    page = lead.get(reverse("referrals:case_detail", args=[world["her"].pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Anonymised on" in html
     assert "She asked for her data to be erased" in html
     assert "Anonymised case" in html
-    assert reverse("case_add_note", args=[world["her"].pk]) not in html
-    refused = lead.post(reverse("case_add_note", args=[world["her"].pk]), {"text": "Hello"})
+    assert reverse("referrals:case_add_note", args=[world["her"].pk]) not in html
+    refused = lead.post(
+        reverse("referrals:case_add_note", args=[world["her"].pk]), {"text": "Hello"}
+    )
     assert refused.status_code in (400, 403, 404)
     assert not Referral.objects.get(pk=world["her"].pk).notes.exists()
     # In the team list she shows as anonymised, never as a blank name.
-    team_list = lead.get(reverse("staff_home"), {"scope": "team", "status": "closed"})
+    team_list = lead.get(reverse("home:staff_home"), {"scope": "team", "status": "closed"})
     assert "Anonymised" in team_list.content.decode()
 
 

@@ -15,12 +15,13 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.models import AuditEvent
+from core.permissions import Role
 from notices.models import Notice
 from notices.services import deliver_waiting
 from referrals.choices import Status
-from referrals.models import AuditEvent, Referral, StatusChange
-from referrals.services import create_referral
+from referrals.models import Referral, StatusChange
+from referrals.services.intake import create_referral
 from tests.factories import (
     TEST_PASSWORD,
     ReferralFactory,
@@ -72,7 +73,7 @@ def team(settings):
 
 
 def confirmation_reference(client) -> str:
-    page = client.get(reverse("referral_confirmation"))
+    page = client.get(reverse("public:referral_confirmation"))
     assert page.status_code == 200
     return page.context["reference"]
 
@@ -87,7 +88,7 @@ def test_with_redis_stopped_she_gets_her_reference_and_her_team_hears_when_it_is
     started = time.monotonic()
     response = complete(client, SELF, SELF_STEPS)
     took = time.monotonic() - started
-    assert response["Location"] == reverse("referral_confirmation")
+    assert response["Location"] == reverse("public:referral_confirmation")
     referral = Referral.objects.get()
     assert confirmation_reference(client).replace(" ", "").replace("-", "") == referral.reference
     # No 19 s wait per queued task any more (the old result backend): far under gunicorn's 30.
@@ -112,7 +113,7 @@ def test_pressing_send_twice_stores_one_referral_and_shows_the_same_reference(cl
     client.get(reverse(SELF["url_name"], kwargs={"step": "check"}))  # the check page: key given
     first = post_step(client, SELF, "check")
     second = post_step(client, SELF, "check")  # the second press, after the first went through
-    assert first["Location"] == second["Location"] == reverse("referral_confirmation")
+    assert first["Location"] == second["Location"] == reverse("public:referral_confirmation")
     assert Referral.objects.count() == 1
     assert confirmation_reference(client)
     assert Notice.objects.filter(kind="referrals.team_told").count() == 1
@@ -179,7 +180,7 @@ def test_with_redis_stopped_a_keyworker_signs_in_and_the_limits_still_hold(
     code = current_totp_code()
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302
-    assert client.get(reverse("staff_home")).status_code == 200
+    assert client.get(reverse("home:staff_home")).status_code == 200
     # The same code cannot be used again (the cache remembered it) ...
     other = Client()
     other.post(reverse("account_login"), {"login": "amara@haven.test", "password": TEST_PASSWORD})
@@ -199,7 +200,7 @@ def test_with_redis_stopped_a_keyworker_signs_in_and_the_limits_still_hold(
 def test_with_redis_stopped_staff_pages_still_work(client, team, redis_stopped):
     keyworker = UserFactory(team=team, roles={Role.KEYWORKER})
     client.force_login(enable_mfa(keyworker))
-    assert client.get(reverse("staff_home")).status_code == 200
+    assert client.get(reverse("home:staff_home")).status_code == 200
 
 
 @pytest.mark.django_db
@@ -227,7 +228,7 @@ def grant_role_permissions():
     their permissions may be gone or point at old permission ids: set them up again."""
     from django.contrib.auth.models import Group, Permission
 
-    from accounts.roles import ROLE_PERMISSIONS
+    from core.permissions import ROLE_PERMISSIONS
 
     for role, codenames in ROLE_PERMISSIONS.items():
         Group.objects.get_or_create(name=role.group_name)[0].permissions.set(
@@ -242,7 +243,7 @@ def test_a_database_connection_dropped_mid_request_writes_nothing_and_the_next_w
     """The connection is killed between the status change and its audit event: the user
     gets the friendly page (503: our records could not be reached), nothing of the change is
     kept, and the next request reconnects."""
-    from referrals import casework
+    from referrals.services import casework
 
     grant_role_permissions()
     lead = enable_mfa(UserFactory(team=team, roles={Role.TEAM_LEAD}))
@@ -264,7 +265,7 @@ def test_a_database_connection_dropped_mid_request_writes_nothing_and_the_next_w
 
     monkeypatch.setattr(casework.audit, "record", drop_connection_then_record)
     response = client.post(
-        reverse("case_change_status", args=[referral.pk]), {"target": Status.CONTACTING}
+        reverse("referrals:case_change_status", args=[referral.pk]), {"target": Status.CONTACTING}
     )
     killer.close()
     assert response.status_code == 503
@@ -279,7 +280,7 @@ def test_a_database_connection_dropped_mid_request_writes_nothing_and_the_next_w
     assert not StatusChange.objects.filter(referral=referral).exists()
     assert not AuditEvent.objects.filter(referral=referral).exists()
     # The next request works.
-    assert client.get(reverse("case_detail", args=[referral.pk])).status_code == 200
+    assert client.get(reverse("referrals:case_detail", args=[referral.pk])).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

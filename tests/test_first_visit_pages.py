@@ -95,5 +95,5 @@ def test_a_kept_page_is_drawn_again_after_it_expires(first_step, monkeypatch):
 def test_pages_that_are_not_the_same_for_everyone_are_never_kept(first_step):
     # A query string, a redirect (the form's start address sends her to its first step).
     open_page(f"{first_step}?x=1")
-    assert Client().get(reverse("self_referral")).status_code == 302
+    assert Client().get(reverse("public:self_referral")).status_code == 302
     assert first_visit._kept == {}

@@ -27,11 +27,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import Status
-from sessions_booking.booking import book_client
-from sessions_booking.links import issue_link
-from sessions_booking.scheduling import create_weekly_series
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.links import issue_link
+from sessions_booking.services.scheduling import create_weekly_series
 from tests.factories import (
     ProgrammeFactory,
     ReferralFactory,
@@ -238,7 +238,7 @@ def place(settings):
     settings.REFERRAL_SUBMIT_RATE = "100000/h"
     settings.REMINDER_LINK_RATE = "100000/h"
     # The default team, as every configured service has one (else a referral from an area
-    # no team covers is a configuration error: referrals.services.NoTeamAvailable).
+    # no team covers is a configuration error: referrals.services.intake.NoTeamAvailable).
     north = TeamFactory(name="North", postcode_districts=["B12"], is_default=True)
     keyworker = enable_mfa(UserFactory(team=north, roles={Role.KEYWORKER}))
     people = {
@@ -316,7 +316,10 @@ class Target:
 
 
 # The professional's agreement step also needs her confirmation that the woman agreed.
-OVERRIDES = {"self_referral_step": {}, "professional_referral_step": PROFESSIONAL_CONSENT}
+OVERRIDES = {
+    "public:self_referral_step": {},
+    "public:professional_referral_step": PROFESSIONAL_CONSENT,
+}
 
 
 def wizard_step(wizard, step):
@@ -344,7 +347,7 @@ def case_url(name):
     return lambda place: reverse(name, args=[place["case"].pk])
 
 
-CASE_PAGE = case_url("case_detail")
+CASE_PAGE = case_url("referrals:case_detail")
 
 TARGETS = {
     **{f"self referral: {step}": wizard_step(SELF, step) for step in SELF_STEPS},
@@ -365,32 +368,35 @@ TARGETS = {
     "case: status": Target(
         "keyworker",
         CASE_PAGE,
-        case_url("case_change_status"),
+        case_url("referrals:case_change_status"),
         valid=lambda place: {"target": "assessment"},
     ),
     "case: contact attempt": Target(
         "keyworker",
         CASE_PAGE,
-        case_url("case_record_contact"),
+        case_url("referrals:case_record_contact"),
         valid=lambda place: {"channel": "sms", "outcome": "no_answer", "note": "Rang."},
     ),
     "case: note": Target(
-        "keyworker", CASE_PAGE, case_url("case_add_note"), valid=lambda place: {"text": "Hi."}
+        "keyworker",
+        CASE_PAGE,
+        case_url("referrals:case_add_note"),
+        valid=lambda place: {"text": "Hi."},
     ),
     "case: next contact": Target(
         "keyworker",
         CASE_PAGE,
-        case_url("case_next_contact"),
+        case_url("referrals:case_next_contact"),
         valid=lambda place: {"on": "2031-01-01"},
     ),
-    "case: assign": Target("team_lead", CASE_PAGE, case_url("case_assign")),
+    "case: assign": Target("team_lead", CASE_PAGE, case_url("referrals:case_assign")),
     "booking": Target(
         "keyworker",
         lambda place: (
-            reverse("book_sessions", args=[place["case"].pk])
+            reverse("sessions_booking:book_sessions", args=[place["case"].pk])
             + f"?programme={place['programme'].pk}"
         ),
-        case_url("case_book"),
+        case_url("sessions_booking:case_book"),
         valid=lambda place: {
             "session": str(place["later_session"].pk),
             "children_in_creche": "1",
@@ -400,21 +406,22 @@ TARGETS = {
     ),
     "attendance": Target(
         "keyworker",
-        lambda place: reverse("session_roster", args=[place["session"].pk]),
-        lambda place: reverse("session_attendance", args=[place["session"].pk]),
+        lambda place: reverse("sessions_booking:session_roster", args=[place["session"].pk]),
+        lambda place: reverse("sessions_booking:session_attendance", args=[place["session"].pk]),
         valid=lambda place: {f"booking_{place['booking'].pk}": "attended"},
     ),
     "venue: new": Target(
         "service_admin",
-        lambda place: reverse("config_venue_create"),
+        lambda place: reverse("sessions_booking:setup_venue_create"),
         valid=lambda place: {"name": "Oak Centre", "address": "3 Oak Road", "is_active": "on"},
     ),
     "venue: change": Target(
-        "service_admin", lambda place: reverse("config_venue_edit", args=[place["venue"].pk])
+        "service_admin",
+        lambda place: reverse("sessions_booking:setup_venue_edit", args=[place["venue"].pk]),
     ),
     "programme: new": Target(
         "service_admin",
-        lambda place: reverse("config_programme_create"),
+        lambda place: reverse("sessions_booking:setup_programme_create"),
         valid=lambda place: {
             "name": "Drop-in",
             "description": "Come along.",
@@ -427,11 +434,13 @@ TARGETS = {
     ),
     "programme: change": Target(
         "service_admin",
-        lambda place: reverse("config_programme_edit", args=[place["programme"].pk]),
+        lambda place: reverse(
+            "sessions_booking:setup_programme_edit", args=[place["programme"].pk]
+        ),
     ),
     "session: new": Target(
         "service_admin",
-        lambda place: reverse("config_session_create"),
+        lambda place: reverse("sessions_booking:setup_session_create"),
         valid=lambda place: {
             "programme": str(place["programme"].pk),
             "venue": str(place["venue"].pk),
@@ -446,11 +455,13 @@ TARGETS = {
     ),
     "session: change": Target(
         "service_admin",
-        lambda place: reverse("config_session_edit", args=[place["later_session"].pk]),
+        lambda place: reverse(
+            "sessions_booking:setup_session_edit", args=[place["later_session"].pk]
+        ),
     ),
     "series: new": Target(
         "service_admin",
-        lambda place: reverse("config_series_create"),
+        lambda place: reverse("sessions_booking:setup_series_create"),
         valid=lambda place: {
             "programme": str(place["programme"].pk),
             "venue": str(place["venue"].pk),
@@ -466,14 +477,16 @@ TARGETS = {
         },
     ),
     "series: change": Target(
-        "service_admin", lambda place: reverse("config_series_edit", args=[place["series"].pk])
+        "service_admin",
+        lambda place: reverse("sessions_booking:setup_series_edit", args=[place["series"].pk]),
     ),
     "message wording": Target(
-        "service_admin", lambda place: reverse("config_message_edit", args=["pl", "discreet"])
+        "service_admin",
+        lambda place: reverse("sessions_booking:setup_message_edit", args=["pl", "discreet"]),
     ),
     "invite": Target(
         "service_admin",
-        lambda place: reverse("staff_invite"),
+        lambda place: reverse("accounts:invite"),
         valid=lambda place: {
             "full_name": "Beata Nowak",
             "email": "beata.nowak@haven.test",
@@ -486,7 +499,7 @@ TARGETS = {
     ),
     "data protection: subject access copy": Target(
         "data_protection",
-        case_url("dp_subject_access"),
+        case_url("dataprotection:subject_access"),
         valid=lambda place: {
             "request_reference": "SAR-2026-014",
             "reason": "She asked in writing.",
@@ -495,7 +508,7 @@ TARGETS = {
     ),
     "data protection: erase": Target(
         "data_protection",
-        case_url("dp_erase"),
+        case_url("dataprotection:erase"),
         valid=lambda place: {
             "reason": "She asked in writing.",
             "confirm_reference": place["case"].reference,
@@ -503,36 +516,43 @@ TARGETS = {
     ),
     "data protection: run retention": Target(
         "service_admin",
-        lambda place: reverse("dp_index"),
-        lambda place: reverse("dp_run_retention"),
+        lambda place: reverse("dataprotection:index"),
+        lambda place: reverse("dataprotection:run_retention"),
     ),
     # Forms filled in with GET.
-    "caseload filters": Target("keyworker", lambda place: reverse("staff_home"), method="get"),
-    "team cases filters": Target("team_lead", lambda place: reverse("staff_home"), method="get"),
-    "audit log filters": Target("team_lead", lambda place: reverse("audit_log"), method="get"),
+    "caseload filters": Target("keyworker", lambda place: reverse("home:staff_home"), method="get"),
+    "team cases filters": Target(
+        "team_lead", lambda place: reverse("home:staff_home"), method="get"
+    ),
+    "audit log filters": Target(
+        "team_lead", lambda place: reverse("referrals:audit_log"), method="get"
+    ),
     "dashboard filters, team": Target(
-        "team_lead", lambda place: reverse("reports_dashboard"), method="get"
+        "team_lead", lambda place: reverse("reports:dashboard"), method="get"
     ),
     "dashboard filters, service": Target(
-        "service_admin", lambda place: reverse("reports_dashboard"), method="get"
+        "service_admin", lambda place: reverse("reports:dashboard"), method="get"
     ),
     "calendar": Target(
         "service_admin",
-        lambda place: reverse("config_calendar"),
+        lambda place: reverse("sessions_booking:setup_calendar"),
         method="get",
         extra={"week": None, "month": None, "date": None, "view": None},
     ),
     "new session from the calendar": Target(
         "service_admin",
-        lambda place: reverse("config_session_create"),
+        lambda place: reverse("sessions_booking:setup_session_create"),
         method="get",
         extra={"programme": None, "date": None},
     ),
     "data protection: find a case": Target(
-        "service_admin", lambda place: reverse("dp_index"), method="get"
+        "service_admin", lambda place: reverse("dataprotection:index"), method="get"
     ),
     "booking page programme": Target(
-        "keyworker", case_url("book_sessions"), method="get", extra={"programme": None}
+        "keyworker",
+        case_url("sessions_booking:book_sessions"),
+        method="get",
+        extra={"programme": None},
     ),
 }
 
@@ -615,9 +635,12 @@ def test_a_programme_that_is_not_a_number_is_not_a_server_error(place, programme
     the fuzzing)."""
     browser = Client(raise_request_exception=False)
     browser.force_login(place["case"].assigned_to)
-    page = browser.get(reverse("book_sessions", args=[place["case"].pk]), {"programme": programme})
+    page = browser.get(
+        reverse("sessions_booking:book_sessions", args=[place["case"].pk]), {"programme": programme}
+    )
     assert page.status_code < 500
     refused = browser.post(
-        reverse("case_book", args=[place["case"].pk]), {"programme": programme, "session": ""}
+        reverse("sessions_booking:case_book", args=[place["case"].pk]),
+        {"programme": programme, "session": ""},
     )
     assert refused.status_code < 500

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import Status
 from sessions_booking.models import Booking, BookingStatus, GroupSession, SessionSeries
 from tests.factories import (
@@ -43,7 +43,7 @@ def test_done_when_group_journey():
     # An admin sets up a weekly eight-week group with 12 places and 4 crèche places.
     monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
     response = admin.post(
-        reverse("config_series_create"),
+        reverse("sessions_booking:setup_series_create"),
         {
             "programme": programme.pk, "venue": venue.pk, "facilitator": amara_user.pk,
             "first_date": monday.strftime("%d/%m/%Y"), "start_time": "10:00",
@@ -69,7 +69,7 @@ def test_done_when_group_journey():
 
     def book(client, referral, children=0):
         return client.post(
-            reverse("case_book", args=[referral.pk]),
+            reverse("sessions_booking:case_book", args=[referral.pk]),
             {"session": first.pk, "children_in_creche": children, "children_ages": ""},
         )
 
@@ -93,7 +93,7 @@ def test_done_when_group_journey():
     # A woman without children cancels: the crèche is still full, so the mother who waited
     # longer cannot take it and the next woman who fits is promoted.
     leaving = Booking.objects.get(referral=others[0])
-    amara.post(reverse("booking_cancel", args=[leaving.pk]))
+    amara.post(reverse("sessions_booking:booking_cancel", args=[leaving.pk]))
     assert Booking.objects.get(referral=waiting).status == BookingStatus.CONFIRMED
     assert Booking.objects.get(referral=waiting_mother).status == BookingStatus.WAITLISTED
 
@@ -104,25 +104,30 @@ def test_done_when_group_journey():
         ends_at=started + timedelta(hours=2),
         booking_cutoff=started - timedelta(hours=2),
     )
-    roster = amara.get(reverse("session_roster", args=[first.pk])).content.decode()
+    roster = amara.get(reverse("sessions_booking:session_roster", args=[first.pk])).content.decode()
     assert roster.count('type="radio"') == 12 * 4
     marks = {
         f"booking_{b.pk}": "attended" for b in first.bookings.filter(status=BookingStatus.CONFIRMED)
     }
     marks[f"booking_{Booking.objects.get(referral=mothers[0]).pk}"] = "did_not_attend"
-    assert amara.post(reverse("session_attendance", args=[first.pk]), marks).status_code == 302
+    assert (
+        amara.post(
+            reverse("sessions_booking:session_attendance", args=[first.pk]), marks
+        ).status_code
+        == 302
+    )
     assert first.bookings.filter(status=BookingStatus.ATTENDED).count() == 11
 
     # The calendar shows it full, with the crèche full and one woman still waiting.
     calendar = admin.get(
-        reverse("config_calendar"), {"week": timezone.localdate().isoformat()}
+        reverse("sessions_booking:setup_calendar"), {"week": timezone.localdate().isoformat()}
     ).content.decode()
     assert "12 of 12 places" in calendar
     assert "4 of 4 crèche places" in calendar
     assert "Women only" in calendar
     # And each case's timeline shows her group.
-    timeline = amara.get(reverse("case_detail", args=[mothers[0].pk])).content.decode()
+    timeline = amara.get(reverse("referrals:case_detail", args=[mothers[0].pk])).content.decode()
     assert "Women&#x27;s recovery group" in timeline
     assert "Did not attend" in timeline
-    promoted = beata.get(reverse("case_detail", args=[waiting.pk])).content.decode()
+    promoted = beata.get(reverse("referrals:case_detail", args=[waiting.pk])).content.decode()
     assert "Attended" in promoted

@@ -27,11 +27,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
-from accounts.roles import Role
-from referrals.models import AuditEvent, CaseNote, ContactAttempt, Referral
+from core.models import AuditEvent
+from core.permissions import Role
+from referrals.models import CaseNote, ContactAttempt, Referral
 from referrals.views.public import ProfessionalReferralWizard, SelfReferralWizard
-from sessions_booking.booking import book_client
-from sessions_booking.links import issue_link
 from sessions_booking.models import (
     Booking,
     BookingLink,
@@ -42,7 +41,9 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
-from sessions_booking.scheduling import create_weekly_series
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.links import issue_link
+from sessions_booking.services.scheduling import create_weekly_series
 from tests.factories import (
     TEST_PASSWORD,
     ProgrammeFactory,
@@ -130,42 +131,52 @@ DATA_PROTECTION = frozenset({"data_protection"})
 SUBJECT_ACCESS_REQUEST = {"request_reference": "SAR-1", "reason": "By letter.", "format": "json"}
 
 OBJECT_PAGES = {
-    "case_detail": Rule("own_case", HERS),
-    "case_pick_up": Rule("own_case", HERS),
-    "case_assign": Rule("own_case", HERS, {"keyworker": "{other_keyworker}"}),
-    "case_change_status": Rule("own_case", HERS, {"target": "closed", "closed_reason": "other"}),
-    "case_record_contact": Rule("own_case", HERS, {"channel": "sms", "outcome": "no_answer"}),
-    "case_add_note": Rule("own_case", HERS, {"text": "Seen by someone who should not."}),
-    "case_next_contact": Rule("own_case", HERS, {"on": "2031-01-01"}),
-    "book_sessions": Rule("own_case", HERS),
-    "case_book": Rule("own_case", HERS, {"session": "{later_session}", "children_in_creche": 0}),
-    "booking_cancel": Rule("booking", HERS),
-    "booking_ics": Rule("booking", HERS),
-    "reminder_resend": Rule("reminder", HERS),
-    "session_roster": Rule("session", ROSTER),
-    "session_attendance": Rule("session", ROSTER, {"booking_{booking}": "attended"}),
-    "staff_deactivate": Rule("target", ADMINS),
-    "staff_roles": Rule("target", ADMINS, {"roles": "service_admin"}),
-    "config_venue_edit": Rule("venue", ADMINS, {"name": "Renamed", "address": "1 New Street"}),
-    "config_programme_edit": Rule("programme", ADMINS, {"name": "Renamed"}),
-    "config_session_detail": Rule("session", ADMINS),
-    "config_session_edit": Rule("session", ADMINS, {"capacity": "3"}),
-    "config_session_cancel": Rule("session", ADMINS),
-    "config_series_edit": Rule("series", ADMINS, {"capacity": "3"}),
-    "config_message_edit": Rule(
+    "referrals:case_detail": Rule("own_case", HERS),
+    "referrals:case_pick_up": Rule("own_case", HERS),
+    "referrals:case_assign": Rule("own_case", HERS, {"keyworker": "{other_keyworker}"}),
+    "referrals:case_change_status": Rule(
+        "own_case", HERS, {"target": "closed", "closed_reason": "other"}
+    ),
+    "referrals:case_record_contact": Rule(
+        "own_case", HERS, {"channel": "sms", "outcome": "no_answer"}
+    ),
+    "referrals:case_add_note": Rule("own_case", HERS, {"text": "Seen by someone who should not."}),
+    "referrals:case_next_contact": Rule("own_case", HERS, {"on": "2031-01-01"}),
+    "sessions_booking:book_sessions": Rule("own_case", HERS),
+    "sessions_booking:case_book": Rule(
+        "own_case", HERS, {"session": "{later_session}", "children_in_creche": 0}
+    ),
+    "sessions_booking:booking_cancel": Rule("booking", HERS),
+    "sessions_booking:booking_ics": Rule("booking", HERS),
+    "sessions_booking:reminder_resend": Rule("reminder", HERS),
+    "sessions_booking:session_roster": Rule("session", ROSTER),
+    "sessions_booking:session_attendance": Rule(
+        "session", ROSTER, {"booking_{booking}": "attended"}
+    ),
+    "accounts:deactivate": Rule("target", ADMINS),
+    "accounts:roles": Rule("target", ADMINS, {"roles": "service_admin"}),
+    "sessions_booking:setup_venue_edit": Rule(
+        "venue", ADMINS, {"name": "Renamed", "address": "1 New Street"}
+    ),
+    "sessions_booking:setup_programme_edit": Rule("programme", ADMINS, {"name": "Renamed"}),
+    "sessions_booking:setup_session_detail": Rule("session", ADMINS),
+    "sessions_booking:setup_session_edit": Rule("session", ADMINS, {"capacity": "3"}),
+    "sessions_booking:setup_session_cancel": Rule("session", ADMINS),
+    "sessions_booking:setup_series_edit": Rule("series", ADMINS, {"capacity": "3"}),
+    "sessions_booking:setup_message_edit": Rule(
         "args:pl/discreet", ADMINS, {"subject": "x", "text": "{{when}} {{where}}", "action": "save"}
     ),
-    "dp_subject_access": Rule("own_case", DATA_PROTECTION, SUBJECT_ACCESS_REQUEST),
-    "dp_erase": Rule("own_case", DATA_PROTECTION, {"reason": "She asked in writing."}),
+    "dataprotection:subject_access": Rule("own_case", DATA_PROTECTION, SUBJECT_ACCESS_REQUEST),
+    "dataprotection:erase": Rule("own_case", DATA_PROTECTION, {"reason": "She asked in writing."}),
 }
 # Parameters that are not an object's id, each with its own test below.
 OTHER_PARAMETERS = {
-    "booking_link": "test_an_unknown_booking_link_is_404_whoever_asks",
-    "self_referral_step": "test_wizard_steps_only_ever_show_your_own_answers",
-    "professional_referral_step": "test_wizard_steps_only_ever_show_your_own_answers",
+    "sessions_booking:booking_link": "test_an_unknown_booking_link_is_404_whoever_asks",
+    "public:self_referral_step": "test_wizard_steps_only_ever_show_your_own_answers",
+    "public:professional_referral_step": "test_wizard_steps_only_ever_show_your_own_answers",
     "account_reset_password_from_key": "test_a_reset_key_opens_only_its_own_account",
     "account_confirm_email": "test_an_unknown_email_confirmation_key_is_refused",
-    "reports_table_csv": "test_dashboard_tables_are_named_and_cover_only_your_own_scope",
+    "reports:table_csv": "test_dashboard_tables_are_named_and_cover_only_your_own_scope",
 }
 ADMIN_NAMESPACE = "admin"  # test_the_django_admin_object_pages_are_for_service_admins_only
 
@@ -303,13 +314,13 @@ def test_an_unknown_booking_link_is_404_whoever_asks(sweep, settings, who):
     browser = Client() if who == "anonymous" else signed_in(sweep["people"], who)
     before = state()
     for unknown in (changed, token[:-1], token + "A", "A" * 12, str(booking.pk)):
-        url = reverse("booking_link", args=[unknown])
+        url = reverse("sessions_booking:booking_link", args=[unknown])
         assert browser.get(url).status_code == 404, (who, unknown)
         for action in ("confirm", "cancel"):
             assert browser.post(url, {"action": action}).status_code == 404, (who, unknown)
     assert state() == before
     # The real token still works (so the 404s are about the token, not the page).
-    assert browser.get(reverse("booking_link", args=[token])).status_code == 200
+    assert browser.get(reverse("sessions_booking:booking_link", args=[token])).status_code == 200
 
 
 # --- Dashboard tables -----------------------------------------------------------------------
@@ -325,11 +336,11 @@ def test_dashboard_tables_are_named_and_cover_only_your_own_scope(sweep, who):
     people = sweep["people"]
     browser = Client() if who == "anonymous" else signed_in(people, who)
     north = people["team_lead"].team
-    url = reverse("reports_table_csv", args=["caseloads"])
+    url = reverse("reports:table_csv", args=["caseloads"])
     today = timezone.localdate()
     asked = {"team": north.pk, "start": today - timedelta(days=7), "end": today}
     response = browser.get(url, asked)
-    unknown = browser.get(reverse("reports_table_csv", args=["no-such-table"]))
+    unknown = browser.get(reverse("reports:table_csv", args=["no-such-table"]))
     if who == "anonymous":
         assert response.status_code == 302
         assert unknown.status_code == 302
@@ -353,8 +364,8 @@ def test_dashboard_tables_are_named_and_cover_only_your_own_scope(sweep, who):
 def wizard_step_urls():
     urls = []
     for url_name, wizard in (
-        ("self_referral_step", SelfReferralWizard),
-        ("professional_referral_step", ProfessionalReferralWizard),
+        ("public:self_referral_step", SelfReferralWizard),
+        ("public:professional_referral_step", ProfessionalReferralWizard),
     ):
         steps = [step for step, _form in wizard.form_list]
         urls += [reverse(url_name, args=[step]) for step in [*steps, "done", "no-such-step"]]
@@ -372,7 +383,7 @@ def test_wizard_steps_only_ever_show_your_own_answers(sweep, who):
         "postcode": "b12 9ql", "local_authority": "",
     }  # fmt: skip
     assert post_step(her, SELF, "about", about).status_code == 302
-    assert name in her.get(reverse("self_referral_step", args=["about"])).content.decode()
+    assert name in her.get(reverse("public:self_referral_step", args=["about"])).content.decode()
 
     browser = Client() if who == "anonymous" else signed_in(sweep["people"], who)
     for url in wizard_step_urls():

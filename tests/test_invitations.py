@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.invitations import invite_staff_member
-from accounts.roles import Role
+from accounts.services.invitations import invite_staff_member
+from core.permissions import Role
 from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory, enable_mfa
 
 User = get_user_model()
@@ -71,10 +71,10 @@ def test_an_invited_keyworker_sets_her_own_password_then_signs_in_and_is_asked_f
     settings.SITE_URL = "https://staff.example.org"
     sign_in(service_admin)
 
-    response = client.post(reverse("staff_invite"), invite_data(team))
+    response = client.post(reverse("accounts:invite"), invite_data(team))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("staff_people")
+    assert response["Location"] == reverse("accounts:people")
     people_page = client.get(response["Location"]).content.decode()
     assert "Invitation sent to beata.nowak@haven.test" in people_page
     beata = User.objects.get(email="beata.nowak@haven.test")
@@ -116,8 +116,8 @@ def test_an_invited_keyworker_sets_her_own_password_then_signs_in_and_is_asked_f
         reverse("account_login"), {"login": "beata.nowak@haven.test", "password": NEW_PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("staff_home")
-    response = browser.get(reverse("staff_home"))
+    assert response["Location"] == reverse("home:staff_home")
+    response = browser.get(reverse("home:staff_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
@@ -125,7 +125,7 @@ def test_an_invited_keyworker_sets_her_own_password_then_signs_in_and_is_asked_f
 def test_a_service_admin_can_be_invited_without_a_team(client, sign_in, service_admin):
     sign_in(service_admin)
     response = client.post(
-        reverse("staff_invite"),
+        reverse("accounts:invite"),
         {"full_name": "Chloe Price", "email": "chloe@haven.test", "role": "service_admin"},
     )
     assert response.status_code == 302
@@ -144,7 +144,7 @@ def test_an_email_already_in_use_is_refused_whatever_its_case_and_nothing_is_sen
     UserFactory(email="beata.nowak@haven.test", full_name="Existing Beata", team=team)
     sign_in(service_admin)
 
-    response = client.post(reverse("staff_invite"), invite_data(team))
+    response = client.post(reverse("accounts:invite"), invite_data(team))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -161,7 +161,7 @@ def test_an_email_already_in_use_is_refused_whatever_its_case_and_nothing_is_sen
 @pytest.mark.parametrize("role", [Role.KEYWORKER, Role.TEAM_LEAD])
 def test_keyworkers_and_team_leads_must_be_given_a_team(client, sign_in, service_admin, team, role):
     sign_in(service_admin)
-    response = client.post(reverse("staff_invite"), invite_data(team, team="", role=role.value))
+    response = client.post(reverse("accounts:invite"), invite_data(team, team="", role=role.value))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Choose a team: keyworkers and team leads work in a team." in html
@@ -172,7 +172,7 @@ def test_keyworkers_and_team_leads_must_be_given_a_team(client, sign_in, service
 
 def test_missing_answers_are_listed_in_an_error_summary(client, sign_in, service_admin):
     sign_in(service_admin)
-    response = client.post(reverse("staff_invite"), {})
+    response = client.post(reverse("accounts:invite"), {})
     html = response.content.decode()
     assert response.status_code == 200
     assert re.search(r"<title>\s*Error:", html)
@@ -186,7 +186,7 @@ def test_when_the_email_cannot_be_sent_no_account_is_created(
 ):
     settings.EMAIL_BACKEND = "tests.test_invitations.UnreachableMailServer"
     sign_in(service_admin)
-    response = client.post(reverse("staff_invite"), invite_data(team))
+    response = client.post(reverse("accounts:invite"), invite_data(team))
     assert response.status_code == 200
     html = response.content.decode()
     assert "could not be sent, so no account was created" in html
@@ -225,7 +225,7 @@ def test_the_people_page_lists_team_roles_status_and_mfa(client, sign_in, servic
     UserFactory(email="gone@haven.test", full_name="Gwen Gone", team=team, is_active=False)
     sign_in(service_admin)
 
-    response = client.get(reverse("staff_people"))
+    response = client.get(reverse("accounts:people"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -233,7 +233,7 @@ def test_the_people_page_lists_team_roles_status_and_mfa(client, sign_in, servic
     row = re.search(r"<tr>\s*<th scope=\"row\">Amara Hussain</th>.*?</tr>", html, re.S).group(0)
     for text in ("amara@haven.test", "Birmingham", "Keyworker", "Team lead", "Active", "Set up"):
         assert text in row
-    assert f'href="{reverse("staff_deactivate", args=[amara.pk])}"' in row
+    assert f'href="{reverse("accounts:deactivate", args=[amara.pk])}"' in row
     nell = re.search(r"<th scope=\"row\">Nell Invited</th>.*?</tr>", html, re.S).group(0)
     assert "Invited" in nell
     assert "Not set up" in nell
@@ -241,9 +241,9 @@ def test_the_people_page_lists_team_roles_status_and_mfa(client, sign_in, servic
     assert "Deactivated" in gwen
     assert "/deactivate/" not in gwen
     # No way to deactivate yourself from the list.
-    assert reverse("staff_deactivate", args=[service_admin.pk]) not in html
+    assert reverse("accounts:deactivate", args=[service_admin.pk]) not in html
     # The page is reachable from the staff navigation.
-    assert f'href="{reverse("staff_people")}" aria-current="page"' in html
+    assert f'href="{reverse("accounts:people")}" aria-current="page"' in html
 
 
 def test_the_people_page_query_count_does_not_grow_with_the_number_of_staff(
@@ -253,7 +253,7 @@ def test_the_people_page_query_count_does_not_grow_with_the_number_of_staff(
 
     def queries_for_people_page():
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("staff_people"))
+            response = client.get(reverse("accounts:people"))
         assert response.status_code == 200
         return len(queries)
 
@@ -276,24 +276,24 @@ def test_a_deactivated_member_of_staff_is_signed_out_and_cannot_sign_in_again(
     leaver = enable_mfa(UserFactory(email="leaver@haven.test", team=team, roles={Role.KEYWORKER}))
     leavers_browser = Client()
     leavers_browser.force_login(leaver)
-    assert leavers_browser.get(reverse("staff_home")).status_code == 200
+    assert leavers_browser.get(reverse("home:staff_home")).status_code == 200
     sign_in(service_admin)
 
-    confirm = client.get(reverse("staff_deactivate", args=[leaver.pk]))
+    confirm = client.get(reverse("accounts:deactivate", args=[leaver.pk]))
     assert confirm.status_code == 200
     assert "<h1>Deactivate" in confirm.content.decode()
-    response = client.post(reverse("staff_deactivate", args=[leaver.pk]))
+    response = client.post(reverse("accounts:deactivate", args=[leaver.pk]))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("staff_people")
+    assert response["Location"] == reverse("accounts:people")
     leaver.refresh_from_db()
     assert not leaver.is_active
     assert (
         "is deactivated: they can no longer sign in."
-        in client.get(reverse("staff_people")).content.decode()
+        in client.get(reverse("accounts:people")).content.decode()
     )
     # Her open session ends at once...
-    response = leavers_browser.get(reverse("staff_home"))
+    response = leavers_browser.get(reverse("home:staff_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     # ...and her password no longer lets her in.
@@ -304,7 +304,7 @@ def test_a_deactivated_member_of_staff_is_signed_out_and_cannot_sign_in_again(
 
 def test_a_service_admin_cannot_deactivate_herself(client, sign_in, service_admin):
     sign_in(service_admin)
-    response = client.post(reverse("staff_deactivate", args=[service_admin.pk]), follow=True)
+    response = client.post(reverse("accounts:deactivate", args=[service_admin.pk]), follow=True)
     assert "You cannot deactivate your own account." in response.content.decode()
     service_admin.refresh_from_db()
     assert service_admin.is_active
@@ -312,7 +312,7 @@ def test_a_service_admin_cannot_deactivate_herself(client, sign_in, service_admi
 
 def test_deactivating_someone_who_does_not_exist_is_404(client, sign_in, service_admin):
     sign_in(service_admin)
-    assert client.post(reverse("staff_deactivate", args=[999999])).status_code == 404
+    assert client.post(reverse("accounts:deactivate", args=[999999])).status_code == 404
 
 
 # --- Who may use these pages -------------------------------------------------------------
@@ -320,16 +320,16 @@ def test_deactivating_someone_who_does_not_exist_is_404(client, sign_in, service
 
 def staff_pages(target):
     return [
-        ("get", reverse("staff_people")),
-        ("get", reverse("staff_invite")),
-        ("get", reverse("staff_deactivate", args=[target.pk])),
-        ("post", reverse("staff_deactivate", args=[target.pk])),
+        ("get", reverse("accounts:people")),
+        ("get", reverse("accounts:invite")),
+        ("get", reverse("accounts:deactivate", args=[target.pk])),
+        ("post", reverse("accounts:deactivate", args=[target.pk])),
     ]
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, team):
     target = UserFactory(team=team, roles={Role.KEYWORKER})
-    for method, url in [*staff_pages(target), ("post", reverse("staff_invite"))]:
+    for method, url in [*staff_pages(target), ("post", reverse("accounts:invite"))]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("account_login")), url
@@ -343,15 +343,15 @@ def test_keyworkers_and_team_leads_get_not_found_not_forbidden(client, sign_in, 
     sign_in(UserFactory(team=team, roles={role}))
     for method, url in staff_pages(target):
         assert getattr(client, method)(url).status_code == 404, (method, url)
-    response = client.post(reverse("staff_invite"), invite_data(team))
+    response = client.post(reverse("accounts:invite"), invite_data(team))
     assert response.status_code == 404
     assert not User.objects.filter(email__iexact="beata.nowak@haven.test").exists()
     assert mail.outbox == []
     target.refresh_from_db()
     assert target.is_active
     # And the navigation does not point to them.
-    home = client.get(reverse("staff_home")).content.decode()
-    assert f'href="{reverse("staff_people")}"' not in home
+    home = client.get(reverse("home:staff_home")).content.decode()
+    assert f'href="{reverse("accounts:people")}"' not in home
 
 
 def test_service_admins_may_use_every_people_page(client, sign_in, service_admin, team):
@@ -366,7 +366,7 @@ def test_service_admins_may_use_every_people_page(client, sign_in, service_admin
 
 def test_the_invite_form_has_a_label_for_every_field(client, sign_in, service_admin, team):
     sign_in(service_admin)
-    html = client.get(reverse("staff_invite")).content.decode()
+    html = client.get(reverse("accounts:invite")).content.decode()
     assert "<h1>Invite someone</h1>" in html
     for field in ("full_name", "email", "team"):
         assert f'for="id_{field}"' in html, field

@@ -10,10 +10,10 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.models import Referral
-from sessions_booking.booking import book_client
-from sessions_booking.links import issue_link
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.links import issue_link
 from tests.factories import (
     GroupSessionFactory,
     ReferralFactory,
@@ -76,11 +76,11 @@ def input_value(html: str, name: str) -> str | None:
 
 
 def test_english_is_unprefixed_and_each_language_has_its_prefix():
-    assert reverse("self_referral_step", kwargs={"step": "about"}) == "/refer/about/"
-    assert in_language("pl", "self_referral_step", step="about") == "/pl/refer/about/"
-    assert in_language("ur", "public_home") == "/ur/"
+    assert reverse("public:self_referral_step", kwargs={"step": "about"}) == "/refer/about/"
+    assert in_language("pl", "public:self_referral_step", step="about") == "/pl/refer/about/"
+    assert in_language("ur", "public:home") == "/ur/"
     # Staff pages and her reminder link have no language prefix.
-    assert in_language("pl", "staff_home") == "/staff/"
+    assert in_language("pl", "home:staff_home") == "/staff/"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -269,7 +269,7 @@ def test_an_error_summary_in_urdu(client):
     summary = re.search(r'<div class="error-summary.*?</div>', html, re.S).group(0)
     assert "ایک مسئلہ ہے" in summary  # "There is a problem"
     assert "براہِ کرم اس سوال کا جواب دیں۔" in summary  # "Please answer this question."
-    # Its example postcode isolated left to right (referrals/bidi.py).
+    # Its example postcode isolated left to right (core/bidi.py).
     assert 'پوسٹ کوڈ لکھیں جیسے <bdi dir="ltr">B12 9QL</bdi>' in summary
     assert "ایک مسئلہ ہے" in summary
     assert not re.search(r"[A-Za-z]{4,}", re.sub(r"<[^>]*>|B12 9QL|B12", "", summary))
@@ -354,18 +354,18 @@ def test_staff_see_her_language_and_interpreter_on_the_case_caseload_and_queue(c
     waiting = ReferralFactory(team=team, assigned_to=None, status="new",
                               preferred_language="pl", needs_interpreter=True)  # fmt: skip
 
-    case = html_of(client.get(reverse("case_detail", args=[hers.pk])))
+    case = html_of(client.get(reverse("referrals:case_detail", args=[hers.pk])))
     top = case.split('id="safe-contact-heading"')[0]
     assert re.search(r"Language:</strong> Urdu", top)
     assert "Needs an interpreter" in top
 
-    caseload = html_of(client.get(reverse("staff_home")))
+    caseload = html_of(client.get(reverse("home:staff_home")))
     assert '<th scope="col">Language</th>' in caseload
     assert re.search(
         r"<td>Urdu <span class=\"badge[^\"]*\">Needs an interpreter</span></td>", caseload
     )
 
-    queue = html_of(client.get(reverse("team_queue")))
+    queue = html_of(client.get(reverse("referrals:team_queue")))
     assert '<th scope="col">Language</th>' in queue
     assert waiting.preferred_name in queue
     assert re.search(

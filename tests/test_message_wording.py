@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
-from sessions_booking import wording
+from core.permissions import Role
 from sessions_booking.models import MessageTemplate
+from sessions_booking.rules import wording
 from tests.factories import GroupSessionFactory, UserFactory, VenueFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -127,7 +127,7 @@ def admin_client(client, sign_in):
 
 @pytest.mark.django_db
 def test_admins_see_every_language_and_kind(admin_client):
-    page = admin_client.get(reverse("config_messages")).content.decode()
+    page = admin_client.get(reverse("sessions_booking:setup_messages")).content.decode()
     for language in ("English", "Polish", "Romanian", "Urdu", "Punjabi", "Bengali"):
         assert f'<th scope="row">{language}</th>' in page
     assert "Przypomnienie" in page
@@ -135,7 +135,7 @@ def test_admins_see_every_language_and_kind(admin_client):
 
 @pytest.mark.django_db
 def test_preview_shows_the_message_without_saving(admin_client):
-    url = reverse("config_message_edit", args=["en", "discreet"])
+    url = reverse("sessions_booking:setup_message_edit", args=["en", "discreet"])
     response = admin_client.post(
         url, {"subject": "Hello", "text": "See you {when} at {where}. {link}", "action": "preview"}
     )
@@ -149,7 +149,7 @@ def test_preview_shows_the_message_without_saving(admin_client):
 
 @pytest.mark.django_db
 def test_a_refused_wording_keeps_what_was_typed_and_says_why(admin_client):
-    url = reverse("config_message_edit", args=["en", "discreet"])
+    url = reverse("sessions_booking:setup_message_edit", args=["en", "discreet"])
     typed = "Your alcohol group {when} at {where}. {link}"
     response = admin_client.post(url, {"subject": "Hello", "text": typed, "action": "save"})
     page = response.content.decode()
@@ -162,7 +162,7 @@ def test_a_refused_wording_keeps_what_was_typed_and_says_why(admin_client):
 
 @pytest.mark.django_db
 def test_saved_wording_is_used_and_can_be_reset(admin_client):
-    url = reverse("config_message_edit", args=["ro", "discreet"])
+    url = reverse("sessions_booking:setup_message_edit", args=["ro", "discreet"])
     response = admin_client.post(
         url, {"subject": "Memento", "text": "{when}, {where}: {link}", "action": "save"}
     )
@@ -179,15 +179,18 @@ def test_saved_wording_is_used_and_can_be_reset(admin_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", [("xx", "discreet"), ("en", "loud"), ("other", "discreet")])
 def test_unknown_languages_and_kinds_are_404(admin_client, path):
-    assert admin_client.get(reverse("config_message_edit", args=path)).status_code == 404
+    assert (
+        admin_client.get(reverse("sessions_booking:setup_message_edit", args=path)).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.KEYWORKER, Role.TEAM_LEAD])
 def test_only_service_admins_edit_wording(client, sign_in, role):
     sign_in(UserFactory(roles={role}))
-    assert client.get(reverse("config_messages")).status_code == 404
-    url = reverse("config_message_edit", args=["en", "discreet"])
+    assert client.get(reverse("sessions_booking:setup_messages")).status_code == 404
+    url = reverse("sessions_booking:setup_message_edit", args=["en", "discreet"])
     assert client.post(url, {"subject": "a", "text": GOOD, "action": "save"}).status_code == 404
     assert not MessageTemplate.objects.exists()
 
@@ -195,7 +198,7 @@ def test_only_service_admins_edit_wording(client, sign_in, role):
 @pytest.mark.django_db
 def test_a_venue_address_that_gives_the_purpose_away_is_refused(admin_client):
     response = admin_client.post(
-        reverse("config_venue_create"),
+        reverse("sessions_booking:setup_venue_create"),
         {"name": "Hub", "address": "Women's Recovery Hub\n1 Road", "is_active": "on"},
     )
     assert response.status_code == 400

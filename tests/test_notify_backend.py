@@ -12,12 +12,12 @@ from django.conf import settings as django_settings
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.roles import Role
-from sessions_booking.booking import book_client
-from sessions_booking.delivery import Message, PermanentFailure, TemporaryFailure
-from sessions_booking.delivery.notify import NotifyBackend
+from core.messaging.delivery import Message, PermanentFailure, TemporaryFailure
+from core.messaging.delivery.notify import NotifyBackend
+from core.permissions import Role
 from sessions_booking.models import Reminder, ReminderStatus
-from sessions_booking.reminders import claim_due_reminders, recover_stuck_reminders
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.reminders import claim_due_reminders, recover_stuck_reminders
 from sessions_booking.tasks import send_due_reminders
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
 from tests.fake_notify import fake_notify_fixture  # noqa: F401

@@ -21,10 +21,10 @@ import pytest
 from django.conf import global_settings, settings
 from django.test import RequestFactory
 
-from accounts.roles import Role
+from core.permissions import Role
 from notices.models import Notice
 from referrals.models import Referral
-from sessions_booking.booking import book_client
+from sessions_booking.services.booking import book_client
 from tests.factories import (
     TEST_PASSWORD,
     GroupSessionFactory,

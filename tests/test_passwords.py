@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from pwned_passwords_django.api import PwnedPasswords
 
-from accounts.roles import Role
+from core.permissions import Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -131,7 +131,7 @@ def test_with_no_safe_channel_she_is_told_before_she_sends_and_on_the_confirmati
     sent = post_in(language, client, SELF, "check", {})
     assert sent.status_code == 302
     with translation.override(language):
-        confirmation = text_of(client.get(reverse("referral_confirmation")))
+        confirmation = text_of(client.get(reverse("public:referral_confirmation")))
     told = translated(
         language,
         "You told us there is no safe way to contact you, so we will not contact you. When it "
@@ -163,7 +163,7 @@ def test_a_referrer_who_ticks_no_safe_channel_is_told_in_words_about_her(
     assert translated(language, "We will not be able to contact her") in check
     post_in(language, client, PROFESSIONAL, "check", {})
     with translation.override(language):
-        confirmation = text_of(client.get(reverse("referral_confirmation")))
+        confirmation = text_of(client.get(reverse("public:referral_confirmation")))
     told = translated(
         language,
         "You told us there is no safe way to contact her, so we will not be able to contact "
@@ -205,7 +205,7 @@ def test_a_date_of_birth_in_the_age_range_is_accepted(client, born, age_range):
 
 
 def test_a_birthday_tomorrow_puts_her_in_the_younger_range():
-    from referrals.validation import age_on, age_range_of
+    from referrals.rules.validation import age_on, age_range_of
 
     assert age_on(date(1991, 12, 4), date(2026, 12, 3)) == 34
     assert age_range_of(34) == "25_34"
@@ -270,7 +270,7 @@ def test_the_professional_form_asks_about_her_and_the_self_referral_asks_her(cli
         get_in(language, client, PROFESSIONAL, "about")
     )
     assert "I agree" not in agreement
-    from referrals.consent import consent_wording
+    from referrals.rules.consent import consent_wording
 
     with translation.override(language):
         assert str(consent_wording("store_referrer")) in agreement
@@ -297,7 +297,7 @@ def test_the_referrers_check_page_and_confirmation_speak_to_the_referrer(client)
         assert title in check
     assert "What would she like us to call her?" in check
     post_step(client, PROFESSIONAL, "check", {})
-    confirmation = shown(client.get(reverse("referral_confirmation")))
+    confirmation = shown(client.get(reverse("public:referral_confirmation")))
     assert "will contact her" in confirmation
     assert "you said are safe for her" in confirmation
     assert "will contact you" not in confirmation

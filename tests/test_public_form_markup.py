@@ -214,7 +214,7 @@ def test_opening_the_form_creates_no_session_until_her_first_answer(client):
     assert not Session.objects.exists()
     # Opening another step's address first, or the form's start, creates none either.
     assert client.get(step_url(SELF, "contact")).status_code == 200
-    assert client.get(reverse("self_referral")).status_code == 302
+    assert client.get(reverse("public:self_referral")).status_code == 302
     assert not Session.objects.exists()
 
     answered = post_step(client, SELF, "about")
@@ -223,7 +223,7 @@ def test_opening_the_form_creates_no_session_until_her_first_answer(client):
     assert Session.objects.count() == 1
     # The rest of the journey works as before, her answers kept between steps.
     response = complete(client, SELF, SELF_STEPS[1:])
-    assert response["Location"] == reverse("referral_confirmation")
+    assert response["Location"] == reverse("public:referral_confirmation")
     referral = Referral.objects.get()
     assert referral.preferred_name == VALID_ANSWERS["about"]["preferred_name"]
     assert referral.display_reference in client.get(response["Location"]).content.decode()
@@ -264,7 +264,7 @@ def test_the_time_she_opened_the_form_comes_from_the_signed_page(client, setting
     # Opened two minutes ago (as the page she was given would say): not too fast.
     two_minutes_ago = signing.dumps(time.time() - 120, salt=STARTED_SALT)
     post_first_step(client, two_minutes_ago)
-    assert send(client)["Location"] == reverse("referral_confirmation")
+    assert send(client)["Location"] == reverse("public:referral_confirmation")
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,8 @@ def wizard_step_paths():
     from referrals.views.public import ProfessionalReferralWizard, SelfReferralWizard
 
     for url_name, wizard in (
-        ("self_referral_step", SelfReferralWizard),
-        ("professional_referral_step", ProfessionalReferralWizard),
+        ("public:self_referral_step", SelfReferralWizard),
+        ("public:professional_referral_step", ProfessionalReferralWizard),
     ):
         for step, _form in wizard.form_list:
             yield reverse(url_name, kwargs={"step": step})
@@ -61,7 +61,7 @@ def test_every_anonymous_page_has_a_quick_exit_link_that_works_without_javascrip
         link = re.search(r"<a [^>]*data-quick-exit[^>]*>", html)
         assert link, f"{path} has no quick-exit control"
         # A plain link: without JavaScript, clicking it still leaves for the neutral site.
-        assert f'href="{reverse("quick_exit")}"' in link.group(0), path
+        assert f'href="{reverse("referrals:quick_exit")}"' in link.group(0), path
         assert 'rel="noreferrer"' in link.group(0), path
         # It comes first after the skip link, so it is at the top and first in tab order.
         first_link = re.findall(r"<a [^>]*>", html)[1]
@@ -139,7 +139,7 @@ def test_the_quick_exit_forgets_her_answers_and_leaves_for_the_neutral_site(clie
     session_key = client.session.session_key
     assert session_key
 
-    response = client.get(reverse("quick_exit"))
+    response = client.get(reverse("referrals:quick_exit"))
 
     assert response.status_code == 302
     assert response["Location"] == settings.QUICK_EXIT_URL

@@ -25,18 +25,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
-from accounts.roles import Role
-from referrals.choices import (
-    AuditAction,
-    Channel,
-    ContactOutcome,
-    Language,
-    Priority,
-    Source,
-    Status,
-)
-from referrals.consent import CONSENT_VERSION
-from referrals.models import AuditEvent, CaseNote, ContactAttempt, Referral, StatusChange
+from core.choices import AuditAction, Channel
+from core.models import AuditEvent
+from core.permissions import Role
+from referrals.choices import ContactOutcome, Language, Priority, Source, Status
+from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
+from referrals.rules.consent import CONSENT_VERSION
 from sessions_booking.models import (
     SEAT_HOLDING,
     Booking,
@@ -59,7 +53,7 @@ serial = itertools.count(1)
 # Every signed-in staff page: her session, her account, the MFA check, her own and her
 # groups' permissions, and saving the session again (savepoint, update, release).
 SIGNED_IN = 8
-# The Django admin also reads her role groups (accounts/admin.py: service_admins_only).
+# The Django admin also reads her role groups (accounts/admin.py: is_service_admin).
 ADMIN_SIGNED_IN = SIGNED_IN + 1
 
 
@@ -321,7 +315,7 @@ def test_staff_home_caseload(client, sign_in, request, team, beata, programme, v
         assert distinct(r"/staff/sessions/(\d+)/roster/", running) == min(size, 10)
 
     sign_in(viewer)
-    counts = measure(client, reverse("staff_home"), grow, params=params, check=check)
+    counts = measure(client, reverse("home:staff_home"), grow, params=params, check=check)
     assert counts == [HOME_BUDGET, HOME_BUDGET]
 
 
@@ -335,7 +329,7 @@ def test_team_queue(client, sign_in, team, amara):
         assert distinct(r"QbWoman\d+", in_table(html)) == min(size, 25)
 
     sign_in(amara)
-    counts = measure(client, reverse("team_queue"), grow, check=check)
+    counts = measure(client, reverse("referrals:team_queue"), grow, check=check)
     assert counts == [SIGNED_IN + 3] * 2  # her team, the count, the page
 
 
@@ -364,7 +358,7 @@ def test_audit_log(client, sign_in, request, team, amara, lead, viewer_name):
         assert distinct(r"QbRow\d+", html) == min(size, 50)
 
     sign_in(request.getfixturevalue(viewer_name))
-    counts = measure(client, reverse("audit_log"), grow, check=check)
+    counts = measure(client, reverse("referrals:audit_log"), grow, check=check)
     assert counts == [SIGNED_IN + 2] * 2  # the count, the page (with actor and case)
 
 
@@ -398,7 +392,11 @@ def test_audit_log_of_one_case_with_its_field_changes(client, sign_in, team, ama
 
     sign_in(lead)
     counts = measure(
-        client, reverse("audit_log"), grow, params={"case": her.display_reference}, check=check
+        client,
+        reverse("referrals:audit_log"),
+        grow,
+        params={"case": her.display_reference},
+        check=check,
     )
     # The case, the count, the field changes (one query over every event table), the page.
     assert counts == [SIGNED_IN + 4] * 2
@@ -452,7 +450,7 @@ def test_case_page_timeline(
             assert distinct(r"QbStaff\d+", html) == size
 
     sign_in(request.getfixturevalue(viewer_name))
-    counts = measure(client, reverse("case_detail", args=[her.pk]), grow, check=check)
+    counts = measure(client, reverse("referrals:case_detail", args=[her.pk]), grow, check=check)
     # The case, the audit row for viewing it, the four timeline lists, the check for
     # unanswered attempts; and for a team lead, the keyworkers to assign to.
     budget = SIGNED_IN + 7 + (1 if viewer_name == "lead" else 0)
@@ -507,7 +505,7 @@ def test_booking_page_of_a_case(client, sign_in, team, amara, programme, venue):
     sign_in(amara)
     counts = measure(
         client,
-        reverse("book_sessions", args=[her.pk]),
+        reverse("sessions_booking:book_sessions", args=[her.pk]),
         grow,
         params={"programme": programme.pk},
         check=check,
@@ -532,7 +530,9 @@ def test_session_roster_and_register(client, sign_in, team, amara, programme, ve
         assert f"{seated} of 1000 places booked" in html
 
     sign_in(amara)
-    counts = measure(client, reverse("session_roster", args=[session.pk]), grow, check=check)
+    counts = measure(
+        client, reverse("sessions_booking:session_roster", args=[session.pk]), grow, check=check
+    )
     # The session, the seated bookings with names, the fill, the waiting-list count.
     assert counts == [SIGNED_IN + 4] * 2
 
@@ -574,7 +574,9 @@ def test_groups_calendar(
         assert distinct(r"/staff/groups/sessions/(\d+)/", html) == size
 
     sign_in(service_admin)
-    counts = measure(client, reverse("config_calendar"), grow, params=params, check=check)
+    counts = measure(
+        client, reverse("sessions_booking:setup_calendar"), grow, params=params, check=check
+    )
     assert counts == [SIGNED_IN + 1] * 2  # the sessions, with everything shown, in one
 
 
@@ -594,7 +596,7 @@ def test_venues_list(client, sign_in, service_admin):
         assert distinct(r"QbVenue\d+", html) == size
 
     sign_in(service_admin)
-    counts = measure(client, reverse("config_venues"), grow, check=check)
+    counts = measure(client, reverse("sessions_booking:setup_venues"), grow, check=check)
     assert counts == [SIGNED_IN + 1] * 2
 
 
@@ -621,7 +623,7 @@ def test_programmes_list(client, sign_in, team, service_admin, amara, lead):
         assert distinct(r"QbProgramme\d+", html) == size
 
     sign_in(service_admin)
-    counts = measure(client, reverse("config_programmes"), grow, check=check)
+    counts = measure(client, reverse("sessions_booking:setup_programmes"), grow, check=check)
     assert counts == [SIGNED_IN + 2] * 2  # the programmes, their facilitators
 
 
@@ -646,7 +648,12 @@ def test_session_detail(client, sign_in, team, service_admin, amara, programme, 
         assert f"{waiting} women waiting" in html
 
     sign_in(service_admin)
-    counts = measure(client, reverse("config_session_detail", args=[session.pk]), grow, check=check)
+    counts = measure(
+        client,
+        reverse("sessions_booking:setup_session_detail", args=[session.pk]),
+        grow,
+        check=check,
+    )
     assert counts == [SIGNED_IN + 1] * 2  # the session with its fill
 
 
@@ -676,7 +683,9 @@ def test_series_page(client, sign_in, team, service_admin, amara, programme, ven
         assert html.count("of 777 places") == size
 
     sign_in(service_admin)
-    counts = measure(client, reverse("config_series_edit", args=[series.pk]), grow, check=check)
+    counts = measure(
+        client, reverse("sessions_booking:setup_series_edit", args=[series.pk]), grow, check=check
+    )
     # The series, its sessions to come with their fill, the venues and staff to choose from.
     assert counts == [SIGNED_IN + 4] * 2
 
@@ -711,8 +720,8 @@ def test_reminder_wording_list(client, sign_in, service_admin):
     for size in (SMALL, len(kinds)):
         grow_to(size)
         if size == SMALL:
-            get_page(client, reverse("config_messages"), None)
-        count, html = get_page(client, reverse("config_messages"), None)
+            get_page(client, reverse("sessions_booking:setup_messages"), None)
+        count, html = get_page(client, reverse("sessions_booking:setup_messages"), None)
         assert html.count("Edited ") == size
         counts.append(count)
     assert counts == [SIGNED_IN + 1] * 2
@@ -720,25 +729,25 @@ def test_reminder_wording_list(client, sign_in, service_admin):
 
 # --- forms whose choices list venues, programmes, staff or teams -------------------------------
 FORM_PAGES = {
-    "config_session_create": ("QbVenue", "QbProgramme", "QbStaff"),
-    "config_series_create": ("QbVenue", "QbProgramme", "QbStaff"),
-    "config_session_edit": ("QbVenue", "QbStaff"),
-    "config_series_edit": ("QbVenue", "QbStaff"),
-    "config_programme_edit": ("QbStaff",),
-    "staff_invite": ("QbTeam",),
+    "sessions_booking:setup_session_create": ("QbVenue", "QbProgramme", "QbStaff"),
+    "sessions_booking:setup_series_create": ("QbVenue", "QbProgramme", "QbStaff"),
+    "sessions_booking:setup_session_edit": ("QbVenue", "QbStaff"),
+    "sessions_booking:setup_series_edit": ("QbVenue", "QbStaff"),
+    "sessions_booking:setup_programme_edit": ("QbStaff",),
+    "accounts:invite": ("QbTeam",),
 }
 FORM_BUDGET = {
     # ?programme= (looked up even when absent), then programmes, venues and staff to choose.
-    "config_session_create": SIGNED_IN + 4,
-    "config_series_create": SIGNED_IN + 4,
+    "sessions_booking:setup_session_create": SIGNED_IN + 4,
+    "sessions_booking:setup_series_create": SIGNED_IN + 4,
     # The session with its fill, then venues and staff.
-    "config_session_edit": SIGNED_IN + 3,
+    "sessions_booking:setup_session_edit": SIGNED_IN + 3,
     # The series, its sessions to come, then venues and staff.
-    "config_series_edit": SIGNED_IN + 4,
+    "sessions_booking:setup_series_edit": SIGNED_IN + 4,
     # The programme, its facilitators (read twice: the form's initial value and the staff
     # choices keep whoever is chosen), then the staff to choose from.
-    "config_programme_edit": SIGNED_IN + 4,
-    "staff_invite": SIGNED_IN + 1,  # the teams
+    "sessions_booking:setup_programme_edit": SIGNED_IN + 4,
+    "accounts:invite": SIGNED_IN + 1,  # the teams
 }
 
 
@@ -754,9 +763,15 @@ def test_form_pages_listing_choices(
         1, first=soon(), step=timedelta(0), programme=programme, venue=venue, series=series
     )[0]
     url = {
-        "config_session_edit": reverse("config_session_edit", args=[session.pk]),
-        "config_series_edit": reverse("config_series_edit", args=[series.pk]),
-        "config_programme_edit": reverse("config_programme_edit", args=[programme.pk]),
+        "sessions_booking:setup_session_edit": reverse(
+            "sessions_booking:setup_session_edit", args=[session.pk]
+        ),
+        "sessions_booking:setup_series_edit": reverse(
+            "sessions_booking:setup_series_edit", args=[series.pk]
+        ),
+        "sessions_booking:setup_programme_edit": reverse(
+            "sessions_booking:setup_programme_edit", args=[programme.pk]
+        ),
     }.get(page) or reverse(page)
 
     def grow(count):
@@ -796,7 +811,7 @@ def test_people_page(client, sign_in, service_admin):
         assert distinct(r"QbTeam\d+", html) == size
 
     sign_in(service_admin)
-    counts = measure(client, reverse("staff_people"), grow, check=check)
+    counts = measure(client, reverse("accounts:people"), grow, check=check)
     assert counts == [SIGNED_IN + 2] * 2  # the people (team, MFA flag), their groups
 
 
@@ -889,7 +904,7 @@ def test_data_protection_index_with_recent_retention_runs(client, sign_in, servi
         assert f"<td data-due>{size}</td>" in html
 
     sign_in(service_admin)
-    counts = measure(client, reverse("dp_index"), grow, check=check)
+    counts = measure(client, reverse("dataprotection:index"), grow, check=check)
     assert counts == [SIGNED_IN + 3] * 2  # the two rules' counts, the runs (with who)
 
 
@@ -937,10 +952,8 @@ def test_subject_access_export(client, sign_in, team, amara, programme, venue):
 
     sign_in(UserFactory(team=None, roles={Role.DATA_PROTECTION}))
     request = {"request_reference": "SAR-1", "reason": "Asked by letter.", "format": "html"}
-    counts = measure(
-        client, reverse("dp_subject_access", args=[her.pk]), grow, check=check, params=request,
-        method="post",
-    )  # fmt: skip
+    url = reverse("dataprotection:subject_access", args=[her.pk])
+    counts = measure(client, url, grow, check=check, params=request, method="post")
     # The case; status changes, attempts, notes, bookings and their reminders, the audit
     # trail; the five event tables (with who made each change); the SUBJECT_ACCESS row.
     assert counts[0] == counts[1]

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from accounts.roles import Role
-from referrals.dataprotection import inventory
+from core.permissions import Role
+from dataprotection import inventory
 from tests.factories import TeamFactory, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def people():
 def test_the_page_lists_every_personal_field_and_no_other(people):
     browser = Client()
     browser.force_login(people["admin"])
-    response = browser.get(reverse("dp_processing"))
+    response = browser.get(reverse("dataprotection:processing"))
     assert response.status_code == 200
     html = response.content.decode()
     listed = set(re.findall(r'data-field="([^"]+)"', html))
@@ -98,22 +98,29 @@ def test_the_page_follows_the_retention_settings(people, settings):
     settings.RETENTION_CLOSED_YEARS = 8
     browser = Client()
     browser.force_login(people["admin"])
-    assert "8 years after it closed" in browser.get(reverse("dp_processing")).content.decode()
+    assert (
+        "8 years after it closed"
+        in browser.get(reverse("dataprotection:processing")).content.decode()
+    )
 
 
-@pytest.mark.parametrize("page", ["dp_processing", "dp_index"])
+@pytest.mark.parametrize("page", ["dataprotection:processing", "dataprotection:index"])
 @pytest.mark.parametrize("who", ["keyworker", "lead"])
 def test_data_protection_pages_are_404_for_staff_without_the_permission(people, page, who):
     browser = Client()
     browser.force_login(people[who])
     assert browser.get(reverse(page)).status_code == 404
-    assert browser.post(reverse("dp_run_retention")).status_code == 404
+    assert browser.post(reverse("dataprotection:run_retention")).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["dp_processing", "dp_index", "dp_run_retention"])
+@pytest.mark.parametrize(
+    "page", ["dataprotection:processing", "dataprotection:index", "dataprotection:run_retention"]
+)
 def test_signed_out_visitors_are_sent_to_sign_in(client, page):
     response = (
-        client.get(reverse(page)) if page != "dp_run_retention" else client.post(reverse(page))
+        client.get(reverse(page))
+        if page != "dataprotection:run_retention"
+        else client.post(reverse(page))
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -123,17 +130,17 @@ def test_only_holders_of_the_permission_see_the_nav_link(people):
     for who, shown in (("admin", True), ("lead", False), ("keyworker", False)):
         browser = Client()
         browser.force_login(people[who])
-        html = browser.get(reverse("staff_home")).content.decode()
-        assert (reverse("dp_index") in html) is shown, who
+        html = browser.get(reverse("home:staff_home")).content.decode()
+        assert (reverse("dataprotection:index") in html) is shown, who
 
 
 def test_pages_need_no_inline_code(people):
     browser = Client()
     browser.force_login(people["admin"])
     for url in (
-        reverse("dp_index"),
-        reverse("dp_processing"),
-        reverse("dp_index") + "?reference=x",
+        reverse("dataprotection:index"),
+        reverse("dataprotection:processing"),
+        reverse("dataprotection:index") + "?reference=x",
     ):
         response = browser.get(url)
         assert response.status_code == 200, url
@@ -148,14 +155,18 @@ def test_the_data_protection_role_finds_a_case_by_its_reference_to_export_or_era
     case = ReferralFactory(team=people["lead"].team, preferred_name="Findmename")
     browser = Client()
     browser.force_login(people["dpo"])
-    found = browser.get(reverse("dp_index"), {"reference": case.display_reference.lower()})
+    found = browser.get(
+        reverse("dataprotection:index"), {"reference": case.display_reference.lower()}
+    )
     html = found.content.decode()
-    assert reverse("dp_subject_access", args=[case.pk]) in html
-    assert reverse("dp_erase", args=[case.pk]) in html
+    assert reverse("dataprotection:subject_access", args=[case.pk]) in html
+    assert reverse("dataprotection:erase", args=[case.pk]) in html
     assert "Findmename" not in html  # finding a case shows none of her details
-    missing = browser.get(reverse("dp_index"), {"reference": "AAAA AAAA"}).content.decode()
+    missing = browser.get(
+        reverse("dataprotection:index"), {"reference": "AAAA AAAA"}
+    ).content.decode()
     assert "No case has that reference" in missing
-    assert reverse("dp_subject_access", args=[case.pk]) not in missing
+    assert reverse("dataprotection:subject_access", args=[case.pk]) not in missing
 
 
 def test_a_service_admin_sees_retention_but_cannot_look_a_case_up(people):
@@ -164,14 +175,14 @@ def test_a_service_admin_sees_retention_but_cannot_look_a_case_up(people):
     case = ReferralFactory(team=people["lead"].team)
     browser = Client()
     browser.force_login(people["admin"])
-    html = browser.get(reverse("dp_index"), {"reference": case.display_reference}).text
+    html = browser.get(reverse("dataprotection:index"), {"reference": case.display_reference}).text
     assert "Run retention now" in html
     assert 'name="reference"' not in html
-    assert reverse("dp_subject_access", args=[case.pk]) not in html
+    assert reverse("dataprotection:subject_access", args=[case.pk]) not in html
     assert "data protection role" in html
     # And the other way round: the data-protection role does not run retention.
     browser.force_login(people["dpo"])
-    html = browser.get(reverse("dp_index")).text
+    html = browser.get(reverse("dataprotection:index")).text
     assert "Run retention now" not in html
-    assert browser.post(reverse("dp_run_retention"), {"run": "now"}).status_code == 404
-    assert browser.get(reverse("dp_processing")).status_code == 404
+    assert browser.post(reverse("dataprotection:run_retention"), {"run": "now"}).status_code == 404
+    assert browser.get(reverse("dataprotection:processing")).status_code == 404

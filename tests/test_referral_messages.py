@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.roles import Role
-from referrals.safe_contact import SafeContactRules
+from core.messaging.safe_contact import SafeContactRules
+from core.permissions import Role
 from referrals.tasks import notify_team_of_new_referral, send_referral_confirmation
 from tests.factories import ReferralFactory, TeamFactory, UserFactory
 

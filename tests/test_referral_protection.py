@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from referrals.models import Referral
-from referrals.reference import (
+from referrals.rules.reference import (
     ALPHABET,
     AMBIGUOUS,
     CODE_LENGTH,
@@ -18,7 +18,7 @@ from referrals.reference import (
     new_reference_code,
     spell_reference_code,
 )
-from referrals.services import save_with_unique_reference
+from referrals.services.intake import save_with_unique_reference
 from tests.factories import ReferralFactory, TeamFactory
 from tests.referral_journey import (
     PROFESSIONAL,
@@ -75,7 +75,7 @@ def test_too_fast_a_submission_is_asked_to_confirm_and_keeps_everything(client, 
     assert not Referral.objects.exists()
     # Pressing Send again goes through.
     response = post_step(client, SELF, "check", {})
-    assert response["Location"] == reverse("referral_confirmation")
+    assert response["Location"] == reverse("public:referral_confirmation")
     assert Referral.objects.count() == 1
 
 
@@ -85,7 +85,7 @@ def test_a_person_who_took_their_time_is_not_asked_to_confirm(client, settings):
     fill_all_but_check(client)
     time.sleep(1.1)
     response = post_step(client, SELF, "check", {})
-    assert response["Location"] == reverse("referral_confirmation")
+    assert response["Location"] == reverse("public:referral_confirmation")
 
 
 def test_rate_limit_shows_a_kind_message_and_keeps_her_answers(client, settings):
@@ -103,21 +103,21 @@ def test_rate_limit_shows_a_kind_message_and_keeps_her_answers(client, settings)
     # When the limit has passed (here: raised), Send works with the kept answers.
     settings.REFERRAL_SUBMIT_RATE = "100/h"
     response = post_step(client, SELF, "check", {})
-    assert response["Location"] == reverse("referral_confirmation")
+    assert response["Location"] == reverse("public:referral_confirmation")
     assert Referral.objects.count() == 2
 
 
 def test_a_professional_refers_a_woman_with_her_consent(client, default_team):
     overrides = {"agreement": {"referrer_confirmed_consent": "on"}}
     response = complete(client, PROFESSIONAL, PROFESSIONAL_STEPS, overrides)
-    assert response["Location"] == reverse("referral_confirmation")
+    assert response["Location"] == reverse("public:referral_confirmation")
     referral = Referral.objects.get()
     assert referral.source == "professional"
     assert referral.referrer_organisation == "Moseley Road Surgery"
     assert referral.referrer_phone == "+441214960001"
     assert referral.referrer_confirmed_consent is True
     assert referral.team == default_team
-    html = client.get(reverse("referral_confirmation")).content.decode()
+    html = client.get(reverse("public:referral_confirmation")).content.decode()
     assert "Referral sent" in html
     assert referral.display_reference in html
 
@@ -217,7 +217,7 @@ def test_reference_codes_read_aloud():
 def test_a_clashing_reference_is_replaced_not_failed(default_team, monkeypatch):
     existing = ReferralFactory(team=default_team)
     fresh = ReferralFactory.build(team=default_team, reference=existing.reference)
-    monkeypatch.setattr("referrals.services.new_reference_code", lambda: "ACDEFGHJ")
+    monkeypatch.setattr("referrals.services.intake.new_reference_code", lambda: "ACDEFGHJ")
     save_with_unique_reference(fresh)
     fresh.refresh_from_db()
     assert fresh.reference == "ACDEFGHJ"

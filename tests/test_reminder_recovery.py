@@ -10,22 +10,22 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
-from referrals.choices import AuditAction
-from referrals.models import AuditEvent
-from sessions_booking.booking import book_client
-from sessions_booking.delivery import (
+from core.choices import AuditAction
+from core.messaging.delivery import (
     CannotTell,
     Message,
     PermanentFailure,
     TemporaryFailure,
     backend_for,
 )
-from sessions_booking.delivery.console import ConsoleBackend
-from sessions_booking.delivery.smtp import SmtpBackend
+from core.messaging.delivery.console import ConsoleBackend
+from core.messaging.delivery.smtp import SmtpBackend
+from core.models import AuditEvent
+from core.permissions import Role
 from sessions_booking.models import Reminder, ReminderStatus
-from sessions_booking.reminders import claim_due_reminders, recover_stuck_reminders
 from sessions_booking.selectors import calls_to_make
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.reminders import claim_due_reminders, recover_stuck_reminders
 from sessions_booking.tasks import send_due_reminders
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
 
@@ -162,7 +162,7 @@ def test_her_keyworker_resends_a_reminder_and_it_is_audited(booking, keyworker, 
     reminder = sent(booking)
     old_key = reminder.idempotency_key
     client = sign_in(keyworker)
-    response = client.post(reverse("reminder_resend", args=[reminder.pk]))
+    response = client.post(reverse("sessions_booking:reminder_resend", args=[reminder.pk]))
     assert response.status_code == 302
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SCHEDULED
@@ -189,7 +189,9 @@ def test_resending_outside_her_safe_times_is_refused(booking, keyworker, sign_in
         safe_days=[day for day in range(7) if day != today]
     )
     client = sign_in(keyworker)
-    response = client.post(reverse("reminder_resend", args=[reminder.pk]), follow=True)
+    response = client.post(
+        reverse("sessions_booking:reminder_resend", args=[reminder.pk]), follow=True
+    )
     assert "not safe to message her now" in response.content.decode()
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT
@@ -200,7 +202,10 @@ def test_resending_outside_her_safe_times_is_refused(booking, keyworker, sign_in
 def test_other_staff_cannot_resend(booking, sign_in, role):
     reminder = sent(booking)
     client = sign_in(UserFactory(team=TeamFactory(name="South"), roles={role}))
-    assert client.post(reverse("reminder_resend", args=[reminder.pk])).status_code == 404
+    assert (
+        client.post(reverse("sessions_booking:reminder_resend", args=[reminder.pk])).status_code
+        == 404
+    )
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT
 
@@ -208,11 +213,19 @@ def test_other_staff_cannot_resend(booking, sign_in, role):
 def test_her_team_lead_can_resend(booking, keyworker, sign_in):
     reminder = sent(booking)
     client = sign_in(UserFactory(team=keyworker.team, roles={Role.TEAM_LEAD}))
-    assert client.post(reverse("reminder_resend", args=[reminder.pk])).status_code == 302
+    assert (
+        client.post(reverse("sessions_booking:reminder_resend", args=[reminder.pk])).status_code
+        == 302
+    )
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SCHEDULED
 
 
 def test_resend_is_post_only(booking, keyworker, sign_in):
     reminder = sent(booking)
-    assert sign_in(keyworker).get(reverse("reminder_resend", args=[reminder.pk])).status_code == 405
+    assert (
+        sign_in(keyworker)
+        .get(reverse("sessions_booking:reminder_resend", args=[reminder.pk]))
+        .status_code
+        == 405
+    )

@@ -21,10 +21,10 @@ from django.conf import settings as django_settings
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.roles import Role
 from config.celery import app
-from sessions_booking.booking import book_client
+from core.permissions import Role
 from sessions_booking.models import Reminder, ReminderStatus
+from sessions_booking.services.booking import book_client
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
 from tests.fake_notify import fake_notify_fixture  # noqa: F401
 from tests.processes import child_process_environment

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
-from sessions_booking.booking import book_client, cancel_booking
-from sessions_booking.delivery import PermanentFailure, TemporaryFailure
+from core.messaging.delivery import PermanentFailure, TemporaryFailure
 from sessions_booking.models import Reminder, ReminderStatus
-from sessions_booking.reminders import claim_due_reminders, deliver
+from sessions_booking.services.booking import book_client, cancel_booking
+from sessions_booking.services.reminders import claim_due_reminders, deliver
 from sessions_booking.tasks import send_due_reminders
 from tests.factories import GroupSessionFactory, ReferralFactory
 
@@ -91,7 +91,7 @@ def test_waitlisted_women_get_reminders_only_once_promoted(request_by, keyworker
 
 
 def test_reminders_move_when_the_session_moves(request_by, keyworker):
-    from sessions_booking.scheduling import update_session
+    from sessions_booking.services.scheduling import update_session
 
     start = next_tuesday_at_10()
     session = session_at(start)
@@ -167,7 +167,7 @@ def test_provider_errors_back_off_then_fail_visibly(request_by, keyworker, monke
         def send(self, message):
             raise TemporaryFailure("provider unavailable")
 
-    monkeypatch.setattr("sessions_booking.reminders.backend_for", lambda channel: Broken())
+    monkeypatch.setattr("sessions_booking.services.reminders.backend_for", lambda channel: Broken())
     before = timezone.now()
     for attempt in range(1, 6):
         make_due(booking)
@@ -189,7 +189,9 @@ def test_a_permanent_provider_refusal_fails_at_once(request_by, keyworker, monke
         def send(self, message):
             raise PermanentFailure("Notify 400: phone number is not valid")
 
-    monkeypatch.setattr("sessions_booking.reminders.backend_for", lambda channel: Refusing())
+    monkeypatch.setattr(
+        "sessions_booking.services.reminders.backend_for", lambda channel: Refusing()
+    )
     make_due(booking)
     send_due_reminders()
     statuses = set(booking.reminders.values_list("status", "attempts"))
@@ -248,11 +250,11 @@ def test_staff_see_reminder_states_and_the_calls_they_must_make(client, request_
     session = session_at(next_tuesday_at_10())
     book_client(request=request_by, referral=texted, session=session)
     book_client(request=request_by, referral=call_only, session=session)
-    page = client.get(reverse("book_sessions", args=[texted.pk])).content.decode()
+    page = client.get(reverse("sessions_booking:book_sessions", args=[texted.pk])).content.decode()
     assert "<td>48 hours before</td>" in page
     assert "<strong>Scheduled</strong>" in page
     assert "<td>Text message (SMS)</td>" in page
-    home = client.get(reverse("staff_home")).content.decode()
+    home = client.get(reverse("home:staff_home")).content.decode()
     calls = home.split('id="calls-heading"')[1].split("</section>")[0]
     assert "CallOnly" in calls
     assert "Texted" not in calls
@@ -272,7 +274,7 @@ def test_two_reminders_moved_to_the_same_moment_become_one(request_by, keyworker
     )
     assert (reminders[2].status, reminders[2].send_at) == (ReminderStatus.MERGED, None)
     # Moved to a Wednesday, both fit her hours again and both are scheduled.
-    from sessions_booking.scheduling import update_session
+    from sessions_booking.services.scheduling import update_session
 
     session, wednesday = booking.session, monday + timedelta(days=2, hours=4)
     update_session(
@@ -288,7 +290,7 @@ def test_reminders_claimed_but_not_reached_in_the_time_budget_go_back_in_the_que
 ):
     import time as clock
 
-    from sessions_booking.reminders import sweep
+    from sessions_booking.services.reminders import sweep
 
     bookings = [booked_and_safe_now(request_by, keyworker) for _ in range(3)]
     for booking in bookings:
@@ -299,7 +301,7 @@ def test_reminders_claimed_but_not_reached_in_the_time_budget_go_back_in_the_que
             clock.sleep(0.05)
             return "slow-1"
 
-    monkeypatch.setattr("sessions_booking.reminders.backend_for", lambda channel: Slow())
+    monkeypatch.setattr("sessions_booking.services.reminders.backend_for", lambda channel: Slow())
     sent = sweep(budget_seconds=0.12, batch=10)
     statuses = list(Reminder.objects.values_list("status", flat=True))
     assert 1 <= sent < 6
@@ -311,7 +313,7 @@ def test_reminders_claimed_but_not_reached_in_the_time_budget_go_back_in_the_que
 def test_a_backlog_starts_one_more_sweep_at_most_once_a_minute(
     request_by, keyworker, django_capture_on_commit_callbacks
 ):
-    from sessions_booking.reminders import sweep
+    from sessions_booking.services.reminders import sweep
 
     for _ in range(3):
         make_due(booked_and_safe_now(request_by, keyworker))

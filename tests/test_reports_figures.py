@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import ContactOutcome, Housing, Priority, Source, Status
 from referrals.models import ContactAttempt, Referral
-from referrals.reports import referral_figures, session_figures
-from referrals.reports.scope import Scope
-from referrals.reports.tables import count, days, share
+from reports.selectors import referral_figures, session_figures
+from reports.selectors.scope import Scope
+from reports.tables import count, days, share
 from sessions_booking.models import Booking, BookingStatus
 from tests.factories import (
     GroupSessionFactory,

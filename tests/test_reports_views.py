@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
-from referrals.choices import AuditAction, Status
-from referrals.models import AuditEvent, Referral
+from core.choices import AuditAction
+from core.models import AuditEvent
+from core.permissions import Role
+from referrals.choices import Status
+from referrals.models import Referral
 from tests.factories import (
     ProgrammeFactory,
     ReferralFactory,
@@ -61,17 +63,17 @@ def received_days_ago(referral, n):
 
 
 @pytest.mark.parametrize("who", WHO)
-@pytest.mark.parametrize("url", ["reports_dashboard", "reports_table_csv", "reports_caseload_csv"])
+@pytest.mark.parametrize("url", ["reports:dashboard", "reports:table_csv", "reports:caseload_csv"])
 def test_who_may_see_the_dashboard_and_its_exports(client, staff, who, url):
     expected = {"anonymous": LOGIN, "no_mfa": MFA}
-    expected.update(CASELOAD_CSV if url == "reports_caseload_csv" else DASHBOARD)
-    args = ["referrals-per-week"] if url == "reports_table_csv" else []
+    expected.update(CASELOAD_CSV if url == "reports:caseload_csv" else DASHBOARD)
+    args = ["referrals-per-week"] if url == "reports:table_csv" else []
     response = as_user(client, staff, who).get(reverse(url, args=args))
     assert outcome(response) == expected[who]
     exported = AuditEvent.objects.filter(
         action__in=[AuditAction.EXPORTED_REPORT, AuditAction.EXPORTED_CASELOAD]
     )
-    assert exported.exists() == (url != "reports_dashboard" and expected[who] == OK)
+    assert exported.exists() == (url != "reports:dashboard" and expected[who] == OK)
 
 
 def test_a_team_lead_sees_her_own_team_exactly_and_cannot_ask_for_another(client, staff):
@@ -81,7 +83,7 @@ def test_a_team_lead_sees_her_own_team_exactly_and_cannot_ask_for_another(client
         received_days_ago(ReferralFactory(team=south, preferred_name="Southerner"), 2)
     as_user(client, staff, "team_lead")
 
-    html = client.get(reverse("reports_dashboard"), {"team": south.pk}).content.decode()
+    html = client.get(reverse("reports:dashboard"), {"team": south.pk}).content.decode()
 
     assert north.name in html
     assert 'name="team"' not in html  # no team filter for her
@@ -99,7 +101,7 @@ def test_a_service_admin_sees_the_whole_service_with_small_numbers_hidden(client
         ReferralFactory(team=south)
     as_user(client, staff, "service_admin")
 
-    html = client.get(reverse("reports_dashboard")).content.decode()
+    html = client.get(reverse("reports:dashboard")).content.decode()
 
     assert "Whole service" in html
     by_team = html[html.index("Referrals by team") :]
@@ -109,7 +111,7 @@ def test_a_service_admin_sees_the_whole_service_with_small_numbers_hidden(client
     assert '<td class="text-end">6</td>' in by_team  # South's 6
     assert "Open cases per team" in html
 
-    one_team = client.get(reverse("reports_dashboard"), {"team": south.pk, "start": "", "end": ""})
+    one_team = client.get(reverse("reports:dashboard"), {"team": south.pk, "start": "", "end": ""})
     assert one_team.status_code == 400  # dates are required once the form is used
 
 
@@ -117,7 +119,7 @@ def test_bad_dates_get_an_error_summary_and_keep_what_was_typed(client, staff):
     as_user(client, staff, "team_lead")
 
     response = client.get(
-        reverse("reports_dashboard"), {"start": "2026-10-01", "end": "2026-09-01"}
+        reverse("reports:dashboard"), {"start": "2026-10-01", "end": "2026-09-01"}
     )
 
     html = response.content.decode()
@@ -130,7 +132,7 @@ def test_bad_dates_get_an_error_summary_and_keep_what_was_typed(client, staff):
     assert "Referrals per week" not in html  # no figures from a range that makes no sense
 
     too_long = client.get(
-        reverse("reports_dashboard"), {"start": "2020-01-01", "end": "2026-01-01"}
+        reverse("reports:dashboard"), {"start": "2020-01-01", "end": "2026-01-01"}
     )
     assert too_long.status_code == 400
     assert "two years or less" in too_long.content.decode()
@@ -142,7 +144,7 @@ def test_a_table_export_is_audited_and_hides_small_numbers_even_for_the_team(cli
     today = timezone.localdate()
 
     response = client.get(
-        reverse("reports_table_csv", args=["referrals-per-week"]),
+        reverse("reports:table_csv", args=["referrals-per-week"]),
         {"start": (today - timedelta(days=6)).isoformat(), "end": today.isoformat()},
     )
 
@@ -163,7 +165,7 @@ def test_a_table_export_is_audited_and_hides_small_numbers_even_for_the_team(cli
 
 def test_an_unknown_table_is_404_and_not_audited(client, staff):
     as_user(client, staff, "service_admin")
-    response = client.get(reverse("reports_table_csv", args=["every-womans-name"]))
+    response = client.get(reverse("reports:table_csv", args=["every-womans-name"]))
     assert response.status_code == 404
     assert not AuditEvent.objects.exists()
 
@@ -181,7 +183,7 @@ def test_the_team_caseload_export_neutralises_formulas_and_is_audited(client, st
     ReferralFactory(team=staff["people"]["other_team_lead"].team, preferred_name="Southerner")
     as_user(client, staff, "team_lead")
 
-    rows = read_csv(client.get(reverse("reports_caseload_csv")))
+    rows = read_csv(client.get(reverse("reports:caseload_csv")))
 
     names = [row[1] for row in rows[1:]]
     assert '\'=HYPERLINK("http://evil.example","Click")' in names
@@ -223,5 +225,5 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_500_referrals(client, sig
         )  # fmt: skip
         make_bookings(zip(sessions, women, strict=True), by=lead)
 
-    counts = measure(client, reverse("reports_dashboard"), grow, check=shows_referrals)
+    counts = measure(client, reverse("reports:dashboard"), grow, check=shows_referrals)
     assert counts == [DASHBOARD_BUDGETS[viewer]] * 2

@@ -15,21 +15,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from config.celery import app as celery_app
+from core.choices import AuditAction
+from core.models import AuditEvent
+from core.permissions import Role
+from dataprotection import inventory
+from dataprotection.selectors import cases_due_for_retention
+from dataprotection.services import anonymise_case, run_retention
 from referrals import selectors as case_selectors
-from referrals.choices import (
-    AnonymisedBecause,
-    AuditAction,
-    ClosedReason,
-    ContactOutcome,
-    Source,
-    Status,
-)
-from referrals.dataprotection import inventory
-from referrals.dataprotection.selectors import cases_due_for_retention
-from referrals.dataprotection.services import anonymise_case, run_retention
-from referrals.models import AuditEvent, ContactAttempt, Referral, StatusChange
+from referrals.choices import AnonymisedBecause, ClosedReason, ContactOutcome, Source, Status
+from referrals.models import ContactAttempt, Referral, StatusChange
 from sessions_booking.models import Booking, BookingStatus
 from tests.dataprotection_world import HER_SECRETS, build_world
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
@@ -85,7 +80,7 @@ def cases():
             status=Status.ACTIVE,
             created_at=now - relativedelta(months=13),
         ),
-        "professional_referral": aged(
+        "public:professional_referral": aged(
             ReferralFactory(
                 team=team,
                 source=Source.PROFESSIONAL,
@@ -201,7 +196,7 @@ def test_an_anonymised_case_keeps_its_statistics(cases):
 
 
 def test_the_log_says_counts_only(cases, caplog):
-    with caplog.at_level(logging.INFO, logger="referrals.dataprotection.services"):
+    with caplog.at_level(logging.INFO, logger="dataprotection.services"):
         run_retention()
     assert "anonymised 1 closed cases and 1 never-contacted self-referrals" in caplog.text
     for name in ("Oldclosed", "Neverreached", cases["closed_long_ago"].reference):
@@ -210,7 +205,7 @@ def test_the_log_says_counts_only(cases, caplog):
 
 def test_the_nightly_task_is_registered_and_scheduled(cases):
     entry = django_settings.CELERY_BEAT_SCHEDULE["run-retention"]
-    assert entry["task"] == "referrals.tasks.run_retention"
+    assert entry["task"] == "dataprotection.tasks.run_retention"
     celery_app.loader.import_default_modules()
     task = celery_app.tasks[entry["task"]]
     assert task.run() == {"closed_case": 1, "never_contacted": 1}
@@ -341,7 +336,7 @@ def test_with_the_demo_data_an_admin_runs_subject_access_and_retention_and_both_
 
     lead = enable_mfa(User.objects.get(email="lead@haven.example"))
     client.force_login(lead)
-    dashboard = client.get(reverse("reports_dashboard")).content.decode()
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
     for title, has_chart in (
         ("Time to first contact and first group session", False),
         ("Waiting times, week by week", True),
@@ -358,14 +353,14 @@ def test_with_the_demo_data_an_admin_runs_subject_access_and_retention_and_both_
     client.force_login(enable_mfa(User.objects.get(email="dpo@haven.example")))
     claire = Referral.objects.get(reference=referrals_demo.demo_reference(100))
     copy = client.post(
-        reverse("dp_subject_access", args=[claire.pk]),
+        reverse("dataprotection:subject_access", args=[claire.pk]),
         {"request_reference": "SAR-1", "reason": "Asked by letter.", "format": "html"},
     )
     assert copy.status_code == 200
     admin = enable_mfa(User.objects.get(email="admin@haven.example"))
     client.force_login(admin)
 
-    response = client.post(reverse("dp_run_retention"), {"run": "now"}, follow=True)
+    response = client.post(reverse("dataprotection:run_retention"), {"run": "now"}, follow=True)
     assert (
         "anonymised 1 closed case and 1 never-contacted self-referral." in response.content.decode()
     )
@@ -374,7 +369,7 @@ def test_with_the_demo_data_an_admin_runs_subject_access_and_retention_and_both_
         referrals_demo.demo_reference(100),
         referrals_demo.demo_reference(101),
     }
-    log = client.get(reverse("audit_log")).content.decode()
+    log = client.get(reverse("referrals:audit_log")).content.decode()
     assert "Produced a subject access export" in log
     assert "Ran the retention rules" in log
     run = AuditEvent.objects.get(action=AuditAction.RETENTION_RUN)

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from referrals.choices import Channel
-from referrals.safe_contact import SafeContactRules, automated_channel, latest_safe_moment
+from core.choices import Channel
+from core.messaging.safe_contact import SafeContactRules, automated_channel, latest_safe_moment
 
 LONDON = ZoneInfo("Europe/London")
 UTC = ZoneInfo("UTC")

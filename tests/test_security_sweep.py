@@ -25,10 +25,10 @@ from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import Status
-from sessions_booking.booking import book_client
-from sessions_booking.links import issue_link
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.links import issue_link
 from tests.factories import (
     TEST_PASSWORD,
     GroupSessionFactory,
@@ -159,20 +159,20 @@ def test_staff_pages_have_a_strict_content_security_policy_and_need_no_inline_co
     )
     pages = {
         "keyworker": [
-            reverse("staff_home"),
-            reverse("team_queue"),
-            reverse("case_detail", args=[case.pk]),
-            reverse("book_sessions", args=[case.pk]),
+            reverse("home:staff_home"),
+            reverse("referrals:team_queue"),
+            reverse("referrals:case_detail", args=[case.pk]),
+            reverse("sessions_booking:book_sessions", args=[case.pk]),
             reverse("mfa_index"),
         ],
         "service_admin": [
-            reverse("config_calendar"),
-            reverse("config_venue_create"),
-            reverse("config_series_create"),
-            reverse("config_message_edit", args=["en", "discreet"]),
-            reverse("staff_people"),
-            reverse("staff_invite"),
-            reverse("audit_log"),
+            reverse("sessions_booking:setup_calendar"),
+            reverse("sessions_booking:setup_venue_create"),
+            reverse("sessions_booking:setup_series_create"),
+            reverse("sessions_booking:setup_message_edit", args=["en", "discreet"]),
+            reverse("accounts:people"),
+            reverse("accounts:invite"),
+            reverse("referrals:audit_log"),
         ],
     }
     for who, urls in pages.items():
@@ -211,7 +211,7 @@ def test_public_pages_reached_by_a_link_have_the_same_policy(staff, settings):
     key = default_token_generator.make_token(keyworker)
     pages = {
         urlsplit(issue_link(booking)).path: 200,
-        reverse("booking_link", args=["AAAAAAAAAAAA"]): 404,
+        reverse("sessions_booking:booking_link", args=["AAAAAAAAAAAA"]): 404,
         reverse(
             "account_reset_password_from_key",
             kwargs={"uidb36": user_pk_to_url_str(keyworker), "key": key},
@@ -278,7 +278,7 @@ def test_production_cookies_are_secure_http_only_and_same_site():
 def test_cookies_in_development_are_http_only_and_same_site(client):
     """The same flags, less Secure, on the real form: its page sets the CSRF token, her
     first answer starts the session (opening the form starts none)."""
-    response = client.get(reverse("self_referral"), follow=True)
+    response = client.get(reverse("public:self_referral"), follow=True)
     assert response.status_code == 200
     assert post_step(client, SELF, "about").status_code == 302
     for name in ("sid", "csrf"):

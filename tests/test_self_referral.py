@@ -7,10 +7,10 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import Priority, Source, Status
-from referrals.consent import CONSENT_VERSION
 from referrals.models import Referral
+from referrals.rules.consent import CONSENT_VERSION
 from tests.factories import TeamFactory, UserFactory
 from tests.referral_journey import (
     SELF,
@@ -40,11 +40,11 @@ def teams(settings):
 
 
 def test_a_woman_completes_every_step_and_gets_a_reference(client, teams):
-    assert client.get(reverse("self_referral")).status_code == 302
+    assert client.get(reverse("public:self_referral")).status_code == 302
     first = client.get(step_url(SELF, "about"))
     assert first.status_code == 200
     response = complete(client, SELF, SELF_STEPS)
-    assert response["Location"] == reverse("referral_confirmation")
+    assert response["Location"] == reverse("public:referral_confirmation")
 
     referral = Referral.objects.get()
     assert referral.source == Source.SELF
@@ -67,14 +67,14 @@ def test_a_woman_completes_every_step_and_gets_a_reference(client, teams):
     assert referral.consent_version == CONSENT_VERSION
     assert referral.priority == Priority.ROUTINE
 
-    page = client.get(reverse("referral_confirmation"))
+    page = client.get(reverse("public:referral_confirmation"))
     html = page.content.decode()
     assert referral.display_reference in html
     assert "within 2 working days" in html
     for number in ("999", "0808 2000 247", "116 123", "0300 123 6600"):
         assert number in html
     # Shown once: a reload (or someone pressing Back later) no longer shows the code.
-    again = client.get(reverse("referral_confirmation"))
+    again = client.get(reverse("public:referral_confirmation"))
     assert referral.display_reference not in again.content.decode()
 
 
@@ -140,7 +140,7 @@ def test_contact_details_are_required_for_each_channel_she_marks_safe(client):
 def test_she_may_say_no_channel_is_safe_and_is_told_to_call_us(client):
     contact = {"safe_channels": [], "phone": "", "email": "", "may_name_service": "no"}
     complete(client, SELF, SELF_STEPS, {"contact": contact})
-    html = client.get(reverse("referral_confirmation")).content.decode()
+    html = client.get(reverse("public:referral_confirmation")).content.decode()
     assert "no safe way to contact you" in html
 
 
@@ -160,7 +160,7 @@ def test_not_safe_now_shows_emergency_options_first_and_marks_the_referral(clien
     referral = Referral.objects.get()
     assert referral.priority == Priority.SAFEGUARDING
     assert "not safe right now" in " ".join(referral.priority_reasons)
-    confirmation = client.get(reverse("referral_confirmation")).content.decode()
+    confirmation = client.get(reverse("public:referral_confirmation")).content.decode()
     assert confirmation.index("If you are in danger now") < confirmation.index("<h1>")
     assert "by the end of the next working day" in confirmation
 
@@ -295,4 +295,4 @@ def test_team_members_are_emailed_a_link_without_personal_details(
     referral = Referral.objects.get()
     for private in ("Jas", referral.reference, "alcohol", "B12", "Punjabi"):
         assert private not in body
-    assert reverse("staff_home") in body
+    assert reverse("home:staff_home") in body

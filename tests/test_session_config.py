@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from accounts.roles import Role
-from referrals.choices import AuditAction
-from referrals.models import AuditEvent
-from sessions_booking import scheduling
+from core.choices import AuditAction
+from core.models import AuditEvent
+from core.permissions import Role
 from sessions_booking.forms import ProgrammeForm, VenueForm, parse_days
 from sessions_booking.models import (
     Booking,
@@ -25,6 +24,7 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
+from sessions_booking.services import scheduling
 from tests.factories import ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -675,7 +675,7 @@ def config_urls(world):
     assert len(names) == 15
     urls = []
     for name in names:
-        if name == "config_message_edit":
+        if name == "sessions_booking:setup_message_edit":
             urls.append(reverse(name, args=["pl", "discreet"]))
             continue
         kind = next((kind for kind in pks if f"_{kind}_" in f"{name}_"), None)
@@ -703,9 +703,12 @@ def test_only_service_admins_see_the_group_pages(client, sign_in, world, who):
 def test_others_cannot_change_or_cancel_anything_by_posting(client, sign_in, world, who):
     sign_in(world["people"][who])
     session = world["session"]
-    assert client.post(reverse("config_session_cancel", args=[session.pk])).status_code == 404
+    assert (
+        client.post(reverse("sessions_booking:setup_session_cancel", args=[session.pk])).status_code
+        == 404
+    )
     response = client.post(
-        reverse("config_venue_create"), {"name": "Sneaky", "address": "Somewhere"}
+        reverse("sessions_booking:setup_venue_create"), {"name": "Sneaky", "address": "Somewhere"}
     )
     assert response.status_code == 404
     session.refresh_from_db()
@@ -715,10 +718,16 @@ def test_others_cannot_change_or_cancel_anything_by_posting(client, sign_in, wor
 
 def test_the_groups_link_is_in_the_staff_menu_for_service_admins_only(client, sign_in, world):
     sign_in(world["people"]["service_admin"])
-    assert reverse("config_calendar") in client.get(reverse("staff_home")).content.decode()
+    assert (
+        reverse("sessions_booking:setup_calendar")
+        in client.get(reverse("home:staff_home")).content.decode()
+    )
     client.logout()
     sign_in(world["people"]["keyworker"])
-    assert reverse("config_calendar") not in client.get(reverse("staff_home")).content.decode()
+    assert (
+        reverse("sessions_booking:setup_calendar")
+        not in client.get(reverse("home:staff_home")).content.decode()
+    )
 
 
 # --- The pages -----------------------------------------------------------------------------------
@@ -751,7 +760,7 @@ def session_form_data(programme, venue, **overrides):
 
 def test_a_venue_is_added_and_edited_from_the_staff_pages(admin_client):
     response = admin_client.post(
-        reverse("config_venue_create"),
+        reverse("sessions_booking:setup_venue_create"),
         {"name": "Oak Centre", "address": "3 Oak Road", "creche_on_site": "on",
          "separate_entrance": "on", "safety_notes": "Side door.", "is_active": "on"},
     )  # fmt: skip
@@ -760,11 +769,11 @@ def test_a_venue_is_added_and_edited_from_the_staff_pages(admin_client):
     assert oak.creche_on_site
     assert oak.separate_entrance
     assert not oak.step_free
-    listing = page_text(admin_client.get(reverse("config_venues")))
+    listing = page_text(admin_client.get(reverse("sessions_booking:setup_venues")))
     assert "Oak Centre" in listing
     assert "Separate entrance" in listing
     response = admin_client.post(
-        reverse("config_venue_edit", args=[oak.pk]),
+        reverse("sessions_booking:setup_venue_edit", args=[oak.pk]),
         {"name": "Oak Centre", "address": "3 Oak Road", "step_free": "on", "is_active": "on"},
     )
     assert response.status_code == 302
@@ -775,7 +784,7 @@ def test_a_venue_is_added_and_edited_from_the_staff_pages(admin_client):
 
 def test_a_venue_without_a_name_is_refused_keeping_what_was_typed(admin_client):
     response = admin_client.post(
-        reverse("config_venue_create"), {"name": "", "address": "9 Elm Street B9"}
+        reverse("sessions_booking:setup_venue_create"), {"name": "", "address": "9 Elm Street B9"}
     )
     assert response.status_code == 400
     assert "There is a problem" in page_text(response)
@@ -786,7 +795,7 @@ def test_a_venue_without_a_name_is_refused_keeping_what_was_typed(admin_client):
 def test_turning_women_only_off_without_confirming_is_refused_keeping_what_was_typed(
     admin_client, programme
 ):
-    url = reverse("config_programme_edit", args=[programme.pk])
+    url = reverse("sessions_booking:setup_programme_edit", args=[programme.pk])
     data = {
         "name": "Women's recovery group (renamed)",
         "description": "Typed description.",
@@ -813,18 +822,18 @@ def test_turning_women_only_off_without_confirming_is_refused_keeping_what_was_t
     assert response.status_code == 302
     programme.refresh_from_db()
     assert not programme.women_only
-    listing = page_text(admin_client.get(reverse("config_programmes")))
+    listing = page_text(admin_client.get(reverse("sessions_booking:setup_programmes")))
     assert "Open to everyone (not women-only)" in listing
 
 
 def test_programme_facilitators_are_chosen_from_active_staff(admin_client, team):
     active = UserFactory(team=team, roles={Role.KEYWORKER}, full_name="Active Person")
     UserFactory(team=team, roles={Role.KEYWORKER}, full_name="Gone Person", is_active=False)
-    page = admin_client.get(reverse("config_programme_create")).content.decode()
+    page = admin_client.get(reverse("sessions_booking:setup_programme_create")).content.decode()
     assert "Active Person" in page
     assert "Gone Person" not in page
     response = admin_client.post(
-        reverse("config_programme_create"),
+        reverse("sessions_booking:setup_programme_create"),
         {**PROGRAMME_DATA, "women_only": "on", "facilitators": [str(active.pk)]},
     )
     assert response.status_code == 302
@@ -832,7 +841,7 @@ def test_programme_facilitators_are_chosen_from_active_staff(admin_client, team)
 
 
 def test_programme_defaults_fill_in_the_new_session_and_series_forms(admin_client, programme):
-    for name in ("config_session_create", "config_series_create"):
+    for name in ("sessions_booking:setup_session_create", "sessions_booking:setup_series_create"):
         response = admin_client.get(f"{reverse(name)}?programme={programme.pk}")
         assert selected_value(response, "programme") == str(programme.pk)
         assert input_value(response, "capacity") == "10"
@@ -841,18 +850,20 @@ def test_programme_defaults_fill_in_the_new_session_and_series_forms(admin_clien
 
 def test_a_session_is_added_from_the_staff_pages(admin_client, programme, venue):
     response = admin_client.post(
-        reverse("config_session_create"), session_form_data(programme, venue)
+        reverse("sessions_booking:setup_session_create"), session_form_data(programme, venue)
     )
     session = GroupSession.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("config_session_detail", args=[session.pk])
+    assert response["Location"] == reverse(
+        "sessions_booking:setup_session_detail", args=[session.pk]
+    )
     assert timezone.localtime(session.starts_at) == london(*next_week_day().timetuple()[:3], 18)
     assert (session.capacity, session.creche_places) == (9, 3)
 
 
 def test_blank_places_take_the_programme_defaults(admin_client, programme, venue):
     admin_client.post(
-        reverse("config_session_create"),
+        reverse("sessions_booking:setup_session_create"),
         session_form_data(programme, venue, capacity="", creche_places=""),
     )
     session = GroupSession.objects.get()
@@ -883,7 +894,7 @@ def test_a_refused_session_keeps_everything_typed(
     if isinstance(overrides.get("day"), int):  # days from the test's today, not collection's
         overrides = {**overrides, "day": next_week_day(overrides["day"]).isoformat()}
     data = session_form_data(programme, venue, **overrides)
-    response = admin_client.post(reverse("config_session_create"), data)
+    response = admin_client.post(reverse("sessions_booking:setup_session_create"), data)
     assert response.status_code == 400
     text = page_text(response)
     assert "There is a problem" in text
@@ -900,7 +911,7 @@ def test_creche_places_at_a_venue_without_a_creche_are_refused_keeping_what_was_
     admin_client, programme, venue_without_creche
 ):
     data = session_form_data(programme, venue_without_creche, capacity="7", creche_places="2")
-    response = admin_client.post(reverse("config_session_create"), data)
+    response = admin_client.post(reverse("sessions_booking:setup_session_create"), data)
     assert response.status_code == 400
     assert "Library room has no crèche on site" in page_text(response)
     assert 'href="#id_creche_places"' in response.content.decode()
@@ -912,9 +923,12 @@ def test_creche_places_at_a_venue_without_a_creche_are_refused_keeping_what_was_
 def test_a_retired_venue_is_not_offered_and_is_refused(admin_client, programme, venue):
     venue.is_active = False
     venue.save()
-    assert "Rose House" not in admin_client.get(reverse("config_session_create")).content.decode()
+    assert (
+        "Rose House"
+        not in admin_client.get(reverse("sessions_booking:setup_session_create")).content.decode()
+    )
     response = admin_client.post(
-        reverse("config_session_create"), session_form_data(programme, venue)
+        reverse("sessions_booking:setup_session_create"), session_form_data(programme, venue)
     )
     assert response.status_code == 400
     assert "Choose from the list: that choice is not in use any more." in page_text(response)
@@ -929,7 +943,7 @@ def test_editing_a_session_below_its_bookings_is_refused_keeping_what_was_typed(
     )
     for _ in range(4):
         book(session, by=service_admin, team=team, children=1)
-    url = reverse("config_session_edit", args=[session.pk])
+    url = reverse("sessions_booking:setup_session_edit", args=[session.pk])
     page = admin_client.get(url)
     assert input_value(page, "capacity") == "12"
     assert input_value(page, "start_time") == "18:00"
@@ -964,7 +978,7 @@ def test_a_past_session_cannot_be_edited_or_cancelled(admin_client, programme, v
         ends_at=timezone.now() - timedelta(hours=1),
         booking_cutoff=timezone.now() - timedelta(hours=5),
     )
-    for name in ("config_session_edit", "config_session_cancel"):
+    for name in ("sessions_booking:setup_session_edit", "sessions_booking:setup_session_cancel"):
         response = admin_client.post(reverse(name, args=[session.pk]), follow=True)
         assert "has already started, so it can no longer be changed" in page_text(response)
     session.refresh_from_db()
@@ -975,7 +989,7 @@ def test_a_weekly_series_is_added_from_the_staff_pages(admin_client, programme, 
     monday = next_week_day() + timedelta(days=7 - next_week_day().weekday())
     skipped = monday + timedelta(weeks=2)
     response = admin_client.post(
-        reverse("config_series_create"),
+        reverse("sessions_booking:setup_series_create"),
         {
             "programme": str(programme.pk), "venue": str(venue.pk), "facilitator": "",
             "first_date": monday.strftime("%d/%m/%Y"), "start_time": "10:00",
@@ -1001,7 +1015,7 @@ def test_a_refused_series_keeps_everything_typed(admin_client, programme, venue)
         "skip_dates": "25/12/2026\nsome day\n31/02/2027", "capacity": "8",
         "creche_places": "2", "booking_cutoff_hours": "24",
     }  # fmt: skip
-    response = admin_client.post(reverse("config_series_create"), data)
+    response = admin_client.post(reverse("sessions_booking:setup_series_create"), data)
     assert response.status_code == 400
     text = page_text(response)
     assert "We could not read these as dates: “some day”, “31/02/2027”" in text
@@ -1012,7 +1026,7 @@ def test_a_refused_series_keeps_everything_typed(admin_client, programme, venue)
     # A date that is not one of the series' dates is refused by the scheduling rules.
     off_day = next_week_day() + timedelta(days=1)
     response = admin_client.post(
-        reverse("config_series_create"), {**data, "skip_dates": off_day.isoformat()}
+        reverse("sessions_booking:setup_series_create"), {**data, "skip_dates": off_day.isoformat()}
     )
     assert response.status_code == 400
     assert "so they cannot be skipped" in page_text(response)
@@ -1031,7 +1045,7 @@ def test_editing_a_series_from_the_staff_pages_leaves_past_sessions_alone(
     )
     past = {s.pk: s.starts_at for s in series.sessions.all() if s.starts_at <= timezone.now()}
     assert len(past) == 3
-    url = reverse("config_series_edit", args=[series.pk])
+    url = reverse("sessions_booking:setup_series_edit", args=[series.pk])
     page = admin_client.get(url)
     assert input_value(page, "start_time") == "18:00"
     response = admin_client.post(
@@ -1058,7 +1072,9 @@ def test_the_session_page_shows_fill_and_who_may_come(
     for children in (2, 1, 0):
         book(session, by=service_admin, team=team, children=children)
     book(session, by=service_admin, team=team, status=BookingStatus.WAITLISTED)
-    text = page_text(admin_client.get(reverse("config_session_detail", args=[session.pk])))
+    text = page_text(
+        admin_client.get(reverse("sessions_booking:setup_session_detail", args=[session.pk]))
+    )
     assert "3 of 12 places (9 free)" in text
     assert "3 of 4 crèche places (1 free)" in text
     assert "1 woman waiting" in text
@@ -1071,7 +1087,9 @@ def test_the_session_page_shows_fill_and_who_may_come(
 
     programme.women_only = False
     programme.save()
-    text = page_text(admin_client.get(reverse("config_session_detail", args=[session.pk])))
+    text = page_text(
+        admin_client.get(reverse("sessions_booking:setup_session_detail", args=[session.pk]))
+    )
     assert "Open to everyone (not women-only)" in text
 
 
@@ -1084,7 +1102,7 @@ def test_cancelling_a_session_asks_first_then_cancels_every_booking(
     )
     confirmed = book(session, by=service_admin, team=team, children=1)
     waiting = book(session, by=service_admin, team=team, status=BookingStatus.WAITLISTED)
-    url = reverse("config_session_cancel", args=[session.pk])
+    url = reverse("sessions_booking:setup_session_cancel", args=[session.pk])
 
     confirm_page = admin_client.get(url)
     text = page_text(confirm_page)
@@ -1113,7 +1131,7 @@ def test_cancelling_a_session_nobody_booked_says_so(admin_client, programme, ven
     session = scheduling.create_session(
         **session_args(programme, venue, starts_at=start, ends_at=start + timedelta(hours=2))
     )
-    url = reverse("config_session_cancel", args=[session.pk])
+    url = reverse("sessions_booking:setup_session_cancel", args=[session.pk])
     text = page_text(admin_client.post(url, follow=True))
     assert "The session is cancelled. Nobody was booked in." in text
     # Cancelling twice changes nothing and says why.

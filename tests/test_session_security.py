@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.permissions import Role
 from tests.factories import TEST_PASSWORD, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_staff_pages_carry_the_timeout_warning_with_the_configured_seconds(
 ):
     settings.SESSION_COOKIE_AGE = 900
     sign_in(UserFactory(roles={role}))
-    html = client.get(reverse("staff_home")).content.decode()
+    html = client.get(reverse("home:staff_home")).content.decode()
 
     warning = re.search(r'<div id="session-timeout".*?</div>\s*</div>\s*</div>', html, re.S)
     assert warning, "no session-timeout markup"
@@ -82,9 +82,9 @@ def test_staff_pages_carry_the_timeout_warning_with_the_configured_seconds(
         warning,
         re.S,
     )
-    assert keepalive["action"] == reverse("staff_keepalive")
+    assert keepalive["action"] == reverse("accounts:keepalive")
     assert 'name="csrfmiddlewaretoken"' in keepalive["body"]
-    assert f'name="next" value="{reverse("staff_home")}"' in keepalive["body"]
+    assert f'name="next" value="{reverse("home:staff_home")}"' in keepalive["body"]
     assert '<button type="submit" class="btn btn-primary">Stay signed in</button>' in warning
     assert '<script src="/static/js/session-timeout.js" defer></script>' in html
 
@@ -92,7 +92,7 @@ def test_staff_pages_carry_the_timeout_warning_with_the_configured_seconds(
 def test_the_warning_time_shrinks_for_very_short_sessions(client, sign_in, settings):
     settings.SESSION_COOKIE_AGE = 60
     sign_in(UserFactory(roles={Role.KEYWORKER}))
-    html = client.get(reverse("staff_home")).content.decode()
+    html = client.get(reverse("home:staff_home")).content.decode()
     assert 'data-warning-seconds="30"' in html
     assert "You will be signed out in 30 seconds to keep information safe." in html
 
@@ -115,14 +115,14 @@ def test_the_session_timeout_script_uses_the_token_from_the_page_and_the_login_p
 
 
 def test_keep_alive_sends_signed_out_visitors_to_sign_in(client):
-    response = client.post(reverse("staff_keepalive"), {"next": "/staff/people/"})
+    response = client.post(reverse("accounts:keepalive"), {"next": "/staff/people/"})
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('account_login')}?next=/staff/people/"
 
 
 def test_keep_alive_only_accepts_posts(client, sign_in):
     sign_in(UserFactory(roles={Role.KEYWORKER}))
-    assert client.get(reverse("staff_keepalive")).status_code == 405
+    assert client.get(reverse("accounts:keepalive")).status_code == 405
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -134,7 +134,7 @@ def test_keep_alive_restarts_the_idle_clock_for_every_staff_role(client, sign_in
         expire_date=timezone.now() + timedelta(seconds=60)
     )
 
-    response = client.post(reverse("staff_keepalive"), headers={"X-Requested-With": "fetch"})
+    response = client.post(reverse("accounts:keepalive"), headers={"X-Requested-With": "fetch"})
 
     assert response.status_code == 204
     expected = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -143,7 +143,7 @@ def test_keep_alive_restarts_the_idle_clock_for_every_staff_role(client, sign_in
 
 def test_keep_alive_without_javascript_goes_back_to_the_page(client, sign_in):
     sign_in(UserFactory(roles={Role.KEYWORKER}))
-    response = client.post(reverse("staff_keepalive"), {"next": "/staff/?page=2"})
+    response = client.post(reverse("accounts:keepalive"), {"next": "/staff/?page=2"})
     assert response.status_code == 302
     assert response["Location"] == "/staff/?page=2"
 
@@ -154,16 +154,16 @@ def test_keep_alive_without_javascript_goes_back_to_the_page(client, sign_in):
 )
 def test_keep_alive_never_redirects_off_the_site(client, sign_in, unsafe):
     sign_in(UserFactory(roles={Role.KEYWORKER}))
-    response = client.post(reverse("staff_keepalive"), {"next": unsafe})
+    response = client.post(reverse("accounts:keepalive"), {"next": unsafe})
     assert response.status_code == 302
-    assert response["Location"] == reverse("staff_home")
+    assert response["Location"] == reverse("home:staff_home")
 
 
 def test_keep_alive_needs_the_csrf_token():
     user = enable_mfa(UserFactory(roles={Role.KEYWORKER}))
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
-    response = browser.post(reverse("staff_keepalive"), headers={"X-Requested-With": "fetch"})
+    response = browser.post(reverse("accounts:keepalive"), headers={"X-Requested-With": "fetch"})
     assert response.status_code == 403
 
 
@@ -175,7 +175,7 @@ def test_changing_the_password_signs_out_every_other_session():
     laptop, phone = Client(), Client()
     laptop.force_login(user)
     phone.force_login(user)
-    assert phone.get(reverse("staff_home")).status_code == 200
+    assert phone.get(reverse("home:staff_home")).status_code == 200
 
     page = laptop.get(reverse("account_change_password"))
     assert page.status_code == 200
@@ -188,7 +188,7 @@ def test_changing_the_password_signs_out_every_other_session():
     assert user.check_password(NEW_PASSWORD)
 
     for browser in (phone, laptop):
-        response = browser.get(reverse("staff_home"))
+        response = browser.get(reverse("home:staff_home"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
 
@@ -224,9 +224,9 @@ def test_password_reset_does_not_reveal_whether_an_address_has_an_account():
 @pytest.mark.parametrize(
     ("url_name", "args"),
     [
-        ("staff_invite", []),
-        ("config_venue_create", []),
-        ("config_message_edit", ["pl", "discreet"]),
+        ("accounts:invite", []),
+        ("sessions_booking:setup_venue_create", []),
+        ("sessions_booking:setup_message_edit", ["pl", "discreet"]),
     ],
 )
 def test_staff_pages_with_scripts_of_their_own_keep_the_staff_scripts(

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import get_resolver, reverse
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import Status
 from tests.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
@@ -63,9 +63,14 @@ def as_user(client, world, who):
 
 PAGES = {
     # page: expected outcome per role
-    "staff_home": {"keyworker": OK, "team_lead": OK, "service_admin": OK, "other_keyworker": OK},
-    "team_queue": {"keyworker": OK, "team_lead": OK, "service_admin": HIDDEN},
-    "audit_log": {"keyworker": HIDDEN, "team_lead": OK, "service_admin": OK},
+    "home:staff_home": {
+        "keyworker": OK,
+        "team_lead": OK,
+        "service_admin": OK,
+        "other_keyworker": OK,
+    },
+    "referrals:team_queue": {"keyworker": OK, "team_lead": OK, "service_admin": HIDDEN},
+    "referrals:audit_log": {"keyworker": HIDDEN, "team_lead": OK, "service_admin": OK},
 }
 
 
@@ -96,8 +101,11 @@ CASE_EXPECTATIONS = {
 def test_case_page_matrix(client, world, who):
     as_user(client, world, who)
     own, queued = CASE_EXPECTATIONS[who]
-    assert outcome(client.get(reverse("case_detail", args=[world["own_case"].pk]))) == own
-    assert outcome(client.get(reverse("case_detail", args=[world["queue_case"].pk]))) == queued
+    assert outcome(client.get(reverse("referrals:case_detail", args=[world["own_case"].pk]))) == own
+    assert (
+        outcome(client.get(reverse("referrals:case_detail", args=[world["queue_case"].pk])))
+        == queued
+    )
 
 
 def case_action_url_names():
@@ -106,19 +114,19 @@ def case_action_url_names():
     names = [
         name
         for name in get_resolver().reverse_dict
-        if isinstance(name, str) and name.startswith("case_") and name != "case_detail"
+        if isinstance(name, str) and name.startswith("case_") and name != "referrals:case_detail"
     ]
     assert len(names) >= 6
     return sorted(names)
 
 
 ACTION_DATA = {
-    "case_pick_up": {},
-    "case_assign": {"keyworker": "0"},
-    "case_change_status": {"target": "assessment"},
-    "case_record_contact": {"channel": "sms", "outcome": "no_answer"},
-    "case_add_note": {"text": "Checked in."},
-    "case_next_contact": {"on": "2030-01-01"},
+    "referrals:case_pick_up": {},
+    "referrals:case_assign": {"keyworker": "0"},
+    "referrals:case_change_status": {"target": "assessment"},
+    "referrals:case_record_contact": {"channel": "sms", "outcome": "no_answer"},
+    "referrals:case_add_note": {"text": "Checked in."},
+    "referrals:case_next_contact": {"on": "2030-01-01"},
 }
 
 
@@ -144,13 +152,14 @@ def test_case_actions_refuse_get(client, world, name):
 
 def test_unknown_case_ids_are_404_for_everyone(client, world):
     as_user(client, world, "team_lead")
-    assert client.get(reverse("case_detail", args=[999_999])).status_code == 404
+    assert client.get(reverse("referrals:case_detail", args=[999_999])).status_code == 404
 
 
 def test_referrals_and_audit_rows_are_not_in_the_django_admin():
     from django.contrib import admin
 
-    from referrals.models import AuditEvent, CaseNote, ContactAttempt, Referral
+    from core.models import AuditEvent
+    from referrals.models import CaseNote, ContactAttempt, Referral
 
     for model in (Referral, CaseNote, ContactAttempt, AuditEvent):
         assert model not in admin.site._registry
@@ -159,7 +168,7 @@ def test_referrals_and_audit_rows_are_not_in_the_django_admin():
 def test_role_permissions_in_the_database_match_the_code():
     from django.contrib.auth.models import Group
 
-    from accounts.roles import ROLE_PERMISSIONS
+    from core.permissions import ROLE_PERMISSIONS
 
     for role, codenames in ROLE_PERMISSIONS.items():
         granted = set(

@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import Role
-from referrals.choices import AuditAction
-from referrals.models import AuditEvent
+from core.choices import AuditAction
+from core.models import AuditEvent
+from core.permissions import Role
 from tests.factories import TeamFactory, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_inviting_and_deactivating_staff_are_audited(client, admin_user):
     team = TeamFactory(name="North")
     client.force_login(admin_user)
     client.post(
-        reverse("staff_invite"),
+        reverse("accounts:invite"),
         {
             "full_name": "Nadia Khan",
             "email": "nadia@haven.test",
@@ -32,7 +32,7 @@ def test_inviting_and_deactivating_staff_are_audited(client, admin_user):
         },
     )
     nadia = User.objects.get(email="nadia@haven.test")
-    client.post(reverse("staff_deactivate", args=[nadia.pk]))
+    client.post(reverse("accounts:deactivate", args=[nadia.pk]))
     events = list(
         AuditEvent.objects.order_by("pk").values_list("action", "actor", "team", "detail")
     )
@@ -63,10 +63,10 @@ def test_a_service_admin_can_reset_a_lost_authenticator_but_not_read_it(client, 
 
 def test_the_admin_link_shows_only_to_service_admins(client, admin_user):
     client.force_login(admin_user)
-    assert reverse("admin:index") in client.get(reverse("staff_home")).content.decode()
+    assert reverse("admin:index") in client.get(reverse("home:staff_home")).content.decode()
     keyworker = enable_mfa(UserFactory(roles={Role.KEYWORKER}, is_staff=True))
     client.force_login(keyworker)
-    assert reverse("admin:index") not in client.get(reverse("staff_home")).content.decode()
+    assert reverse("admin:index") not in client.get(reverse("home:staff_home")).content.decode()
 
 
 def test_create_service_admin_makes_an_admin_who_is_not_a_superuser(capsys):

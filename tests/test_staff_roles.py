@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from accounts.admin import AuditedAdmin
 from accounts.models import User
-from accounts.roles import Role
-from accounts.services import change_staff_roles
-from referrals.choices import AuditAction
-from referrals.models import AuditEvent
+from accounts.services.staff import change_staff_roles
+from core.choices import AuditAction
+from core.models import AuditEvent
+from core.permissions import Role
 from tests.factories import ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,12 +62,12 @@ def test_a_service_admin_changes_someones_roles_and_everyone_concerned_is_told(
     client, sign_in, service_admin, other_admin, amara, team
 ):
     sign_in(service_admin)
-    page = client.get(reverse("staff_roles", args=[amara.pk]))
+    page = client.get(reverse("accounts:roles", args=[amara.pk]))
     assert page.status_code == 200
     assert re.search(r'<input[^>]*name="roles"[^>]*value="keyworker"[^>]*checked', page.text)
 
     response = client.post(
-        reverse("staff_roles", args=[amara.pk]), {"roles": ["keyworker", "team_lead"],
+        reverse("accounts:roles", args=[amara.pk]), {"roles": ["keyworker", "team_lead"],
                                                   "team": str(team.pk)}
     )  # fmt: skip
     assert response.status_code == 302
@@ -91,7 +91,7 @@ def test_a_service_admin_changes_someones_roles_and_everyone_concerned_is_told(
 
 def test_nobody_changes_her_own_roles(client, sign_in, service_admin, team):
     sign_in(service_admin)
-    url = reverse("staff_roles", args=[service_admin.pk])
+    url = reverse("accounts:roles", args=[service_admin.pk])
     page = client.get(url)
     assert "You cannot change your own roles" in page.text
     assert 'name="roles"' not in page.text
@@ -110,7 +110,7 @@ def test_a_keyworker_or_team_lead_needs_a_team_and_what_was_ticked_is_kept(
     client, sign_in, service_admin, other_admin
 ):
     sign_in(service_admin)
-    response = client.post(reverse("staff_roles", args=[other_admin.pk]),
+    response = client.post(reverse("accounts:roles", args=[other_admin.pk]),
                            {"roles": ["service_admin", "team_lead"], "team": ""})  # fmt: skip
     assert response.status_code == 400
     assert "Choose a team" in response.text
@@ -125,7 +125,7 @@ def test_when_the_notices_cannot_be_sent_nothing_changes(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
     sign_in(service_admin)
-    response = client.post(reverse("staff_roles", args=[amara.pk]),
+    response = client.post(reverse("accounts:roles", args=[amara.pk]),
                            {"roles": ["service_admin"], "team": str(team.pk)})  # fmt: skip
     assert response.status_code == 400
     assert "nothing was changed" in response.text
@@ -137,7 +137,7 @@ def test_when_the_notices_cannot_be_sent_nothing_changes(
 def test_only_people_who_manage_staff_may_change_roles(client, sign_in, role, amara, team):
     me = UserFactory(team=team, roles={role})
     sign_in(me)
-    url = reverse("staff_roles", args=[amara.pk])
+    url = reverse("accounts:roles", args=[amara.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"roles": ["service_admin"], "team": ""}).status_code == 404
     assert roles_of(amara) == {Role.KEYWORKER}
@@ -147,9 +147,9 @@ def test_only_people_who_manage_staff_may_change_roles(client, sign_in, role, am
 
 def test_the_people_page_links_to_roles_for_others_only(client, sign_in, service_admin, amara):
     sign_in(service_admin)
-    html = client.get(reverse("staff_people")).text
-    assert reverse("staff_roles", args=[amara.pk]) in html
-    assert reverse("staff_roles", args=[service_admin.pk]) not in html
+    html = client.get(reverse("accounts:people")).text
+    assert reverse("accounts:roles", args=[amara.pk]) in html
+    assert reverse("accounts:roles", args=[service_admin.pk]) not in html
 
 
 # --- The Django admin, as each role uses it ---------------------------------------------------
@@ -209,7 +209,7 @@ def test_posting_privileges_to_the_admin_user_page_changes_nothing(
     assert roles_of(service_admin) == {Role.SERVICE_ADMIN}
     assert not service_admin.user_permissions.exists()
     case = ReferralFactory(team=team)
-    assert client.get(reverse("case_detail", args=[case.pk])).status_code == 404
+    assert client.get(reverse("referrals:case_detail", args=[case.pk])).status_code == 404
 
 
 def test_staff_are_not_added_deleted_or_given_passwords_in_the_admin(
@@ -280,12 +280,12 @@ def test_the_data_protection_role_is_given_per_person_on_the_people_page(
     case = ReferralFactory(team=team)
     colleague = UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True)
     browser = sign_in(colleague)
-    assert browser.get(reverse("dp_subject_access", args=[case.pk])).status_code == 404
+    assert browser.get(reverse("dataprotection:subject_access", args=[case.pk])).status_code == 404
 
     client.logout()
     sign_in(service_admin)
     response = client.post(
-        reverse("staff_roles", args=[colleague.pk]),
+        reverse("accounts:roles", args=[colleague.pk]),
         {"roles": ["service_admin", "data_protection"], "team": ""},
     )
     assert response.status_code == 302
@@ -294,4 +294,4 @@ def test_the_data_protection_role_is_given_per_person_on_the_people_page(
 
     client.logout()
     sign_in(colleague)
-    assert client.get(reverse("dp_subject_access", args=[case.pk])).status_code == 200
+    assert client.get(reverse("dataprotection:subject_access", args=[case.pk])).status_code == 200

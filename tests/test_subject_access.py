@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from referrals.choices import AuditAction
-from referrals.dataprotection import inventory
-from referrals.dataprotection.services import anonymise_case
-from referrals.models import AuditEvent
+from core.choices import AuditAction
+from core.models import AuditEvent
+from dataprotection import inventory
+from dataprotection.services import anonymise_case
 from tests.dataprotection_world import HER_SECRETS, OTHER_SECRETS, build_world
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def world(client):
     # Her keyworker opened her case: the export says who viewed her record.
     browser = Client()
     browser.force_login(world["keyworker"])
-    assert browser.get(reverse("case_detail", args=[world["her"].pk])).status_code == 200
+    assert browser.get(reverse("referrals:case_detail", args=[world["her"].pk])).status_code == 200
     return world
 
 
@@ -35,7 +35,7 @@ REQUEST = {"request_reference": "SAR-2026-014", "reason": "She asked in writing 
 def export(client, world, format="html", **request):
     client.force_login(world["dpo"])
     response = client.post(
-        reverse("dp_subject_access", args=[world["her"].pk]),
+        reverse("dataprotection:subject_access", args=[world["her"].pk]),
         {**REQUEST, "format": format, **request},
     )
     assert response.status_code == 200
@@ -102,7 +102,7 @@ def test_the_readable_copy_is_marked_with_its_request(client, world):
 
 def test_the_copy_is_produced_only_for_a_request_with_a_reason(client, world):
     client.force_login(world["dpo"])
-    url = reverse("dp_subject_access", args=[world["her"].pk])
+    url = reverse("dataprotection:subject_access", args=[world["her"].pk])
     before = AuditEvent.objects.count()
     page = client.get(url)
     assert page.status_code == 200
@@ -168,7 +168,7 @@ def test_staff_without_the_data_protection_role_get_404_and_nothing_is_audited(
     """Service admins included: they run the service, they do not read her details."""
     client.force_login(world[who])
     before = AuditEvent.objects.count()
-    url = reverse("dp_subject_access", args=[world["her"].pk])
+    url = reverse("dataprotection:subject_access", args=[world["her"].pk])
     response = getattr(client, method)(url, {**REQUEST, "format": "json"})
     assert response.status_code == 404
     assert "Zofia" not in response.content.decode()
@@ -176,7 +176,7 @@ def test_staff_without_the_data_protection_role_get_404_and_nothing_is_audited(
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, world):
-    response = client.get(reverse("dp_subject_access", args=[world["her"].pk]))
+    response = client.get(reverse("dataprotection:subject_access", args=[world["her"].pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.choices import Priority, Status
 from tests.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
@@ -26,7 +26,7 @@ def test_keyworkers_and_team_leads_see_their_own_teams_queue_only(client, team, 
     mine = ReferralFactory(team=team, preferred_name="Kasia")
     ReferralFactory(team=TeamFactory(name="Stoke"), preferred_name="Tasha")
     signed_in(client, team=team, roles={role})
-    html = client.get(reverse("team_queue")).content.decode()
+    html = client.get(reverse("referrals:team_queue")).content.decode()
     assert mine.display_reference in html
     assert "Kasia" in html
     assert "Tasha" not in html
@@ -37,7 +37,7 @@ def test_the_queue_leaves_out_assigned_and_progressed_referrals(client, team):
     ReferralFactory(team=team, preferred_name="Waiting")
     ReferralFactory(team=team, preferred_name="Assigned", assigned_to=keyworker)
     ReferralFactory(team=team, preferred_name="Contacting", status=Status.CONTACTING)
-    html = client.get(reverse("team_queue")).content.decode()
+    html = client.get(reverse("referrals:team_queue")).content.decode()
     assert "Waiting" in html
     assert "Assigned" not in html
     assert "Contacting" not in html
@@ -62,7 +62,7 @@ def test_the_queue_puts_the_most_urgent_first_then_the_oldest(client, team):
         Referral.objects.filter(pk=referral.pk).update(
             created_at=timezone.now() - timedelta(days=days)
         )
-    html = client.get(reverse("team_queue")).content.decode()
+    html = client.get(reverse("referrals:team_queue")).content.decode()
     positions = [
         html.index(name) for name in ("Safeguarding", "Urgent", "OldRoutine", "NewRoutine")
     ]
@@ -72,7 +72,7 @@ def test_the_queue_puts_the_most_urgent_first_then_the_oldest(client, team):
 def test_service_admins_without_a_caseload_role_see_no_referrals(client, team):
     ReferralFactory(team=team, preferred_name="Kasia")
     signed_in(client, team=team, roles={Role.SERVICE_ADMIN})
-    assert client.get(reverse("team_queue")).status_code == 404
-    home = client.get(reverse("staff_home"))
+    assert client.get(reverse("referrals:team_queue")).status_code == 404
+    home = client.get(reverse("home:staff_home"))
     assert home.status_code == 200
     assert "Kasia" not in home.content.decode()

@@ -32,9 +32,9 @@ PUBLIC_MODULES = (
     "referrals/forms/steps.py",
     "referrals/forms/need_steps.py",
     "referrals/forms/fields.py",
-    "referrals/consent.py",
-    "referrals/validation.py",
-    "referrals/summary.py",
+    "referrals/rules/consent.py",
+    "referrals/rules/validation.py",
+    "referrals/forms/summary.py",
     "referrals/views/public.py",
 )
 

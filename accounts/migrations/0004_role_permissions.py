@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Frozen copy of accounts.roles.ROLE_PERMISSIONS at the time of this migration.
+# Frozen copy of core.permissions.ROLE_PERMISSIONS at the time of this migration.
 ROLE_PERMISSIONS = {
     "keyworker": ["work_own_cases", "pick_up_referral"],
     "team_lead": [

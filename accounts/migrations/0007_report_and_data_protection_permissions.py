@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Frozen copy of the permissions accounts.roles.ROLE_PERMISSIONS added at this migration.
+# Frozen copy of the permissions core.permissions.ROLE_PERMISSIONS added at this migration.
 ADDED = {
     "team_lead": ["view_team_reports", "export_team_caseload"],
     "service_admin": ["view_service_reports", "manage_data_protection"],

@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Frozen copy of accounts.roles.ROLE_PERMISSIONS for the role added at this migration. Nobody
+# Frozen copy of core.permissions.ROLE_PERMISSIONS for the role added at this migration. Nobody
 # holds it yet: service admins give it to named people on the people pages.
 ADDED = {"data_protection": ["handle_subject_requests"]}
 

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from referrals.choices import Channel, ClosedReason, ContactOutcome, Priority, Status
+from core.choices import Channel
+from referrals.choices import ClosedReason, ContactOutcome, Priority, Status
 from referrals.models import LONG_TEXT
 from referrals.selectors import SORTS
 

@@ -22,7 +22,7 @@ from referrals.forms.fields import (
     yes_no_field,
 )
 from referrals.models import SHORT_TEXT
-from referrals.validation import parse_children_ages
+from referrals.rules.validation import parse_children_ages
 
 
 class WhatWouldHelpForm(PlainErrorsMixin):

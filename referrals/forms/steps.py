@@ -7,13 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from referrals.choices import (
-    PHONE_CHANNELS,
-    AgeRange,
-    Channel,
-    Weekday,
-)
-from referrals.consent import CONSENT_VERSION, consent_wording
+from core.choices import PHONE_CHANNELS, Channel
+from referrals.choices import AgeRange, Weekday
 from referrals.forms.fields import (
     HoneypotMixin,
     PlainErrorsMixin,
@@ -21,7 +16,8 @@ from referrals.forms.fields import (
     yes_no_field,
 )
 from referrals.models import SHORT_TEXT
-from referrals.validation import (
+from referrals.rules.consent import CONSENT_VERSION, consent_wording
+from referrals.rules.validation import (
     age_on,
     age_range_of,
     is_uk_mobile,

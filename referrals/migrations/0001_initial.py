@@ -6,7 +6,7 @@ import encrypted_fields.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import referrals.reference
+import referrals.rules.reference
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 (
                     "reference",
                     models.CharField(
-                        default=referrals.reference.new_reference_code,
+                        default=referrals.rules.reference.new_reference_code,
                         editable=False,
                         max_length=8,
                         unique=True,

@@ -1,4 +1,4 @@
-from referrals.models.audit import AuditEvent
+from core.models import AuditEvent
 from referrals.models.casework import CaseNote, ContactAttempt, StatusChange
 from referrals.models.referral import LONG_TEXT, SHORT_TEXT, Referral
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
-from referrals.choices import Channel, ClosedReason, ContactOutcome, Status
+from core.choices import Channel
+from referrals.choices import ClosedReason, ContactOutcome, Status
 from referrals.models.referral import LONG_TEXT
 
 

@@ -11,11 +11,12 @@ from encrypted_fields.fields import (
     EncryptedTextField,
 )
 
+from core.choices import Channel
+from core.permissions import PERMISSIONS
 from referrals.choices import (
     AbuseExperience,
     AgeRange,
     AnonymisedBecause,
-    Channel,
     ClosedReason,
     GroupInterest,
     Housing,
@@ -26,7 +27,7 @@ from referrals.choices import (
     Status,
     YesNoPreferNot,
 )
-from referrals.reference import format_reference_code, new_reference_code
+from referrals.rules.reference import format_reference_code, new_reference_code
 
 # Length limits for free text: long enough to say what matters, short enough to bound storage.
 SHORT_TEXT = 200
@@ -81,7 +82,7 @@ class Referral(models.Model):
     # When her team was emailed that she is waiting (referrals.tasks.notify_team).
     team_notified_at = models.DateTimeField(null=True, blank=True)
     # One per filling-in of the public form: sending it twice stores one referral
-    # (referrals.services.create_referral).
+    # (referrals.services.intake.create_referral).
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -113,7 +114,7 @@ class Referral(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     next_contact_on = models.DateField(_("next contact"), null=True, blank=True, db_index=True)
-    # Kept up to date when attendance is marked (sessions_booking.booking), so lists can
+    # Kept up to date when attendance is marked (sessions_booking.services.booking), so lists can
     # flag two missed sessions in a row without extra queries.
     missed_sessions_in_a_row = models.PositiveSmallIntegerField(default=0)
     # Set when her personal data was removed (retention or an erasure request); the case
@@ -213,28 +214,8 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        default_permissions = ()  # access is by role, see accounts.roles.ROLE_PERMISSIONS
-        permissions = [
-            ("work_own_cases", "Can work on own caseload"),
-            ("pick_up_referral", "Can pick up referrals from the team queue"),
-            ("manage_team_cases", "Can see, assign and reassign every case in the team"),
-            ("reopen_referral", "Can reopen closed cases"),
-            ("view_team_audit", "Can read the team's audit log"),
-            ("view_all_audit", "Can read the whole audit log"),
-            ("configure_service", "Can configure venues, programmes and sessions"),
-            ("invite_staff", "Can invite staff and set their roles"),
-            ("view_team_reports", "Can see the team's dashboard (figures for the team)"),
-            ("export_team_caseload", "Can export the team's caseload as CSV"),
-            ("view_service_reports", "Can see the service-wide dashboard (aggregate only)"),
-            (
-                "manage_data_protection",
-                "Can see retention and the record of processing, and run retention",
-            ),
-            (
-                "handle_subject_requests",
-                "Can produce her subject access copy and erase her data",
-            ),
-        ]
+        default_permissions = ()  # access is by role: core.permissions
+        permissions = PERMISSIONS
         indexes = [
             models.Index(fields=["team", "status", "assigned_to"], name="referral_queue_idx"),
             models.Index(fields=["assigned_to", "status"], name="referral_caseload_idx"),

@@ -2,14 +2,14 @@ from django import template
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
-from referrals.languages import language_links
+from core.languages import language_links
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def public_languages(context) -> list[dict]:
-    """The language switcher's entries for the page being drawn (referrals.languages), each
+    """The language switcher's entries for the page being drawn (core.languages), each
     with ``url``: this page in that language."""
     request = context.get("request")
     if request is None:

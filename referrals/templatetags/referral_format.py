@@ -1,7 +1,7 @@
 from django import template
 
-from referrals import bidi, dates
-from referrals.validation import display_phone
+from core import bidi, dates
+from referrals.rules.validation import display_phone
 
 register = template.Library()
 
@@ -9,13 +9,13 @@ register = template.Library()
 @register.filter
 def ltr_isolated(value):
     """On a right-to-left page, each phone number, postcode, e-mail address, reference or
-    other left-to-right value in ``value`` kept in its own order (referrals.bidi)."""
+    other left-to-right value in ``value`` kept in its own order (core.bidi)."""
     return bidi.isolate_html_if_bidi(value)
 
 
 @register.filter
 def weekday_date_time(value) -> str:
-    """A moment as her language writes it: "wtorek, 8 grudnia 2026, 14:30" (referrals.dates)."""
+    """A moment as her language writes it: "wtorek, 8 grudnia 2026, 14:30" (core.dates)."""
     return dates.weekday_date_time(value) if value else ""
 
 

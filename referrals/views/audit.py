@@ -8,8 +8,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from pghistory.models import Events
 
-from referrals.models import AuditEvent, Referral
-from referrals.reference import is_reference_code, normalise_reference_code
+from core.models import AuditEvent
+from core.permissions import VIEW_ALL_AUDIT, VIEW_TEAM_AUDIT
+from referrals.models import Referral
+from referrals.rules.reference import is_reference_code, normalise_reference_code
 
 PAGE_SIZE = 50
 # Values of these fields are encrypted at rest; the log says they changed, never what to.
@@ -21,9 +23,9 @@ ENCRYPTED_FIELDS = {
 
 
 def audit_scope(user):
-    if user.has_perm("referrals.view_all_audit"):
+    if user.has_perm(VIEW_ALL_AUDIT):
         return AuditEvent.objects.all(), Referral.objects.all()
-    if user.has_perm("referrals.view_team_audit") and user.team_id:
+    if user.has_perm(VIEW_TEAM_AUDIT) and user.team_id:
         return (
             AuditEvent.objects.filter(team_id=user.team_id),
             Referral.objects.filter(team_id=user.team_id),

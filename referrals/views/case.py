@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from referrals import access, audit, casework
-from referrals.choices import AuditAction, Channel, GroupInterest, Substance, Weekday
+from core import audit
+from core.choices import AuditAction, Channel
+from core.messaging.safe_contact import SafeContactRules
+from referrals.choices import GroupInterest, Substance, Weekday
 from referrals.forms.casework import (
     AssignForm,
     CaseNoteForm,
@@ -17,9 +19,10 @@ from referrals.forms.casework import (
     NextContactForm,
     StatusForm,
 )
-from referrals.safe_contact import SafeContactRules
+from referrals.rules import access
+from referrals.rules.workflow import TransitionNotAllowed, transitions_from
 from referrals.selectors import case_timeline
-from referrals.workflow import TransitionNotAllowed, transitions_from
+from referrals.services import casework
 
 
 @require_safe
@@ -87,7 +90,7 @@ def run_case_action(request, pk, *, form, form_name, action, done):
             form.add_error(None, str(refusal))
         else:
             messages.success(request, done)
-            return redirect(reverse("case_detail", args=[pk]))
+            return redirect(reverse("referrals:case_detail", args=[pk]))
     return render_case(request, referral, **{form_name: form})
 
 
@@ -99,9 +102,9 @@ def pick_up(request, pk):
         casework.pick_up(request=request, pk=pk)
     except casework.ActionNotAllowed as refusal:
         messages.error(request, str(refusal))
-        return redirect("team_queue")
+        return redirect("referrals:team_queue")
     messages.success(request, _("You have picked up this referral."))
-    return redirect("case_detail", pk=pk)
+    return redirect("referrals:case_detail", pk=pk)
 
 
 @require_POST

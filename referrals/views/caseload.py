@@ -1,8 +1,8 @@
-"""Staff lists: my caseload (the staff home page) and the team queue.
+"""Staff lists: the rows of my caseload (drawn on the staff home page, home/) and the team queue.
 
 What each row shows (its link, labels, how long she has waited, its flags) is worked out
 here, in Python, rather than by template tags and includes for every row: drawing the
-rows was most of the caseload page's server time (issue 9)."""
+rows was most of the caseload page's server time."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,13 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from referrals.access import MANAGE_TEAM, WORK_OWN
+from core.permissions import WORK_OWN_CASES
 from referrals.choices import Language, Priority, Status
-from referrals.forms.casework import CaseFilterForm
-from referrals.forms.public_layout import public_fields
-from referrals.links import pk_url_maker
-from referrals.selectors import caseload, due_contacts, team_queue
-from sessions_booking.selectors import calls_to_make, sessions_facilitated_by
+from referrals.selectors import team_queue
 
 PAGE_SIZE = 25
 # Flags (_case_markers before): unanswered contact attempts in the last 14 days, and
@@ -84,64 +80,11 @@ def due_rows(cases, *, now, case_url) -> list:
     return rows
 
 
-def call_rows(reminders, *, case_url) -> list:
-    """Reminder calls to make: her link, the group and when, and when to call by."""
-    by_when = _("by %(when)s")  # translated once for the page
-    rows = list(reminders)
-    for reminder in rows:
-        session = reminder.booking.session
-        reminder.case_url = case_url(reminder.booking.referral_id)
-        reminder.group = "{} {}".format(
-            session.programme.name,
-            formats.date_format(timezone.localtime(session.starts_at), "D j M H:i"),
-        )
-        reminder.call_by = by_when % {
-            "when": formats.date_format(timezone.localtime(reminder.due_at), "D j M H:i")
-        }
-    return rows
-
-
-@require_safe
-@login_required
-def staff_home(request):
-    """My caseload, with filters, search, sort and pages; what is due today; and for
-    staff without a caseload role, a short landing page."""
-    user = request.user
-    if not user.has_perm(WORK_OWN):
-        return render(request, "staff/home.html")
-    form = CaseFilterForm(request.GET or None, can_see_team=user.has_perm(MANAGE_TEAM))
-    filters = form.filters()
-    page = Paginator(caseload(user=user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    now = timezone.now()
-    case_url = pk_url_maker("case_detail")
-    due = due_rows(due_contacts(user=user)[:PAGE_SIZE], now=now, case_url=case_url)
-    calls = call_rows(calls_to_make(user=user)[:PAGE_SIZE], case_url=case_url)
-    return render(
-        request,
-        "referrals/caseload.html",
-        {
-            "form": form,
-            "filter_fields": public_fields(form),
-            "filters": filters,
-            "page": page,
-            "rows": caseload_rows(page.object_list, now=now, case_url=case_url),
-            "query": query.urlencode(),
-            "due": due,
-            "queue_count": team_queue(team=user.team).count(),
-            "today": timezone.localdate(now),
-            "facilitating": list(sessions_facilitated_by(user)),
-            "calls": calls,
-        },
-    )
-
-
 @require_safe
 @login_required
 def queue(request):
     """The team's unassigned new referrals, most urgent then oldest first."""
-    if not request.user.has_perm(WORK_OWN):
+    if not request.user.has_perm(WORK_OWN_CASES):
         raise Http404
     page = Paginator(team_queue(team=request.user.team).select_related("team"), PAGE_SIZE)
     return render(request, "referrals/queue.html", {"page": page.get_page(request.GET.get("page"))})

@@ -24,6 +24,7 @@ from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from accounts.selectors import all_local_authorities
+from core.languages import SWITCH_FIELD, language_codes
 from referrals.choices import Priority, SafeNow, Source
 from referrals.forms.need_steps import (
     ChildrenForm,
@@ -41,10 +42,9 @@ from referrals.forms.steps import (
     ReferrerForm,
     SafeTimesForm,
 )
-from referrals.languages import SWITCH_FIELD, language_codes
-from referrals.reference import format_reference_code, spell_reference_code
-from referrals.services import create_referral
-from referrals.summary import answer_rows
+from referrals.forms.summary import answer_rows
+from referrals.rules.reference import format_reference_code, spell_reference_code
+from referrals.services.intake import create_referral
 from referrals.views.first_visit import kept_for_new_visitors
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ class ReferralWizard(NamedUrlSessionWizardView):
         if posted_step == self.steps.last and self.already_sent():
             # Send pressed again after it went through (a double press): her answers are
             # gone from the session, her confirmation is waiting. Show it, store nothing.
-            return redirect("referral_confirmation")
+            return redirect("public:referral_confirmation")
         if "started_at" not in self.extra():
             # Her first answer: the session starts now, and remembers when she opened the
             # form (for the too-fast check) from the page she posted.
@@ -319,7 +319,7 @@ class ReferralWizard(NamedUrlSessionWizardView):
             "safe_channels": referral.safe_channels,
             "source": self.source,
         }
-        return redirect("referral_confirmation")
+        return redirect("public:referral_confirmation")
 
 
 class SelfReferralWizard(ReferralWizard):
@@ -360,10 +360,11 @@ class ProfessionalReferralWizard(ReferralWizard):
 
 # A visitor with no cookies gets pages drawn once per process (referrals/views/first_visit.py).
 self_referral = kept_for_new_visitors(
-    SelfReferralWizard.as_view(url_name="self_referral_step"), started_token=new_started_token
+    SelfReferralWizard.as_view(url_name="public:self_referral_step"),
+    started_token=new_started_token,
 )
 professional_referral = kept_for_new_visitors(
-    ProfessionalReferralWizard.as_view(url_name="professional_referral_step"),
+    ProfessionalReferralWizard.as_view(url_name="public:professional_referral_step"),
     started_token=new_started_token,
 )
 

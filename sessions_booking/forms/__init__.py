@@ -12,9 +12,9 @@ not below bookings) live in ``scheduling`` and ``session_rules`` and come back t
 - ``messages``: ``MessageTemplateForm`` (reminder wording).
 """
 
-from sessions_booking.forms.choices import active_staff, in_use, programme_label
 from sessions_booking.forms.inputs import HoursListField, parse_day, parse_days
 from sessions_booking.forms.messages import MessageTemplateForm
+from sessions_booking.forms.querysets import active_staff, in_use, programme_label
 from sessions_booking.forms.sessions import (
     SeriesEditForm,
     SeriesForm,

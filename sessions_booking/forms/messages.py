@@ -1,10 +1,10 @@
-"""The service admin's form for reminder wording, checked by sessions_booking.wording."""
+"""The service admin's form for reminder wording, checked by sessions_booking.rules.wording."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sessions_booking import wording
 from sessions_booking.models import MessageTemplate
+from sessions_booking.rules import wording
 
 
 class MessageTemplateForm(forms.ModelForm):

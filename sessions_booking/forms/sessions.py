@@ -5,15 +5,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sessions_booking import scheduling
-from sessions_booking.forms.choices import (
-    active_staff,
-    facilitator_choice,
-    in_use,
-    programme_choice,
-    programme_label,
-    venue_choice,
-)
 from sessions_booking.forms.inputs import (
     CRECHE_HELP,
     clock_field,
@@ -21,7 +12,16 @@ from sessions_booking.forms.inputs import (
     number_field,
     parse_days,
 )
+from sessions_booking.forms.querysets import (
+    active_staff,
+    facilitator_choice,
+    in_use,
+    programme_choice,
+    programme_label,
+    venue_choice,
+)
 from sessions_booking.models import GroupSession, Programme, SessionSeries, Venue
+from sessions_booking.services import scheduling
 
 FROM_PROGRAMME = _("Leave blank to use the programme's default.")
 CUTOFF_HELP = _("Booking closes this many hours before the session starts.")

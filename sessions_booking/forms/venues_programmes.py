@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from sessions_booking import scheduling, wording
-from sessions_booking.forms.choices import active_staff
 from sessions_booking.forms.inputs import CRECHE_HELP, HoursListField
+from sessions_booking.forms.querysets import active_staff
 from sessions_booking.models import Programme, Venue
+from sessions_booking.rules import wording
+from sessions_booking.services import scheduling
 
 CONFIRM_OPEN_TO_EVERYONE = _("I confirm this programme is open to everyone, not women only")
 
@@ -45,7 +46,7 @@ class VenueForm(forms.ModelForm):
         }
 
     def clean_address(self):
-        """The address goes into discreet reminders word for word (sessions_booking.wording):
+        """The address goes into discreet reminders word for word (sessions_booking.rules.wording):
         it must not say what the building is for."""
         address = self.cleaned_data["address"]
         words = wording.disallowed_words_in(address, language="en")

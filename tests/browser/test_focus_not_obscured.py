@@ -208,8 +208,8 @@ def test_nothing_focused_is_hidden_under_the_exit_bar(site, chromium, size):
 def test_in_urdu_and_on_her_appointment_page_too(site, chromium, size, settings):
     """The bar is taller in some languages (its hint wraps differently), and her reminder's
     link page has the bar too."""
-    from sessions_booking.booking import book_client
-    from sessions_booking.links import issue_link
+    from sessions_booking.services.booking import book_client
+    from sessions_booking.services.links import issue_link
     from tests.dataprotection_world import acting
     from tests.factories import GroupSessionFactory, ReferralFactory, UserFactory
 

@@ -106,8 +106,8 @@ def test_the_professional_form_passes_axe_and_reflows(site, narrow):
 
 
 def test_her_appointment_page_passes_axe_and_reflows(site, narrow, settings):
-    from sessions_booking.booking import book_client
-    from sessions_booking.links import issue_link
+    from sessions_booking.services.booking import book_client
+    from sessions_booking.services.links import issue_link
     from tests.dataprotection_world import acting
     from tests.factories import UserFactory
 

@@ -44,13 +44,14 @@ def test_a_keyworkers_pages(world, live_server, staff_browser):
     page = staff_browser(world["keyworker"])
     her = world["her"]
     pages = [
-        ("caseload", reverse("staff_home")),
-        ("team queue", reverse("team_queue")),
-        ("case page", reverse("case_detail", args=[her.pk])),
-        ("case page, new referral", reverse("case_detail", args=[world["new"].pk])),
+        ("caseload", reverse("home:staff_home")),
+        ("team queue", reverse("referrals:team_queue")),
+        ("case page", reverse("referrals:case_detail", args=[her.pk])),
+        ("case page, new referral", reverse("referrals:case_detail", args=[world["new"].pk])),
         (
             "booking page",
-            reverse("book_sessions", args=[her.pk]) + f"?programme={world['session'].programme_id}",
+            reverse("sessions_booking:book_sessions", args=[her.pk])
+            + f"?programme={world['session'].programme_id}",
         ),
     ]
     for where, path in pages:
@@ -65,7 +66,7 @@ def test_a_keyworkers_pages(world, live_server, staff_browser):
     check(page, "booking page, with errors")
 
     # Record a contact attempt without saying how or what happened: two radio groups.
-    page.goto(live_server.url + reverse("case_detail", args=[her.pk]))
+    page.goto(live_server.url + reverse("referrals:case_detail", args=[her.pk]))
     with page.expect_navigation():
         page.click("form[action$='/contact-attempts/'] button[type=submit]")
     assert_error_summary_has_focus_and_leads_to_fields(page)
@@ -76,33 +77,33 @@ def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
     admin = staff_browser(world["admin"])
     session, her = world["session"], world["her"]
     for where, path in [
-        ("groups calendar", reverse("config_calendar")),
-        ("session", reverse("config_session_detail", args=[session.pk])),
-        ("session roster", reverse("session_roster", args=[session.pk])),
-        ("venues", reverse("config_venues")),
-        ("programmes", reverse("config_programmes")),
-        ("new session", reverse("config_session_create")),
-        ("messages", reverse("config_messages")),
-        ("dashboard", reverse("reports_dashboard")),
-        ("data protection", reverse("dp_index")),
-        ("record of processing", reverse("dp_processing")),
-        ("audit log", reverse("audit_log")),
-        ("people", reverse("staff_people")),
-        ("invite", reverse("staff_invite")),
-        ("roles", reverse("staff_roles", args=[world["keyworker"].pk])),
+        ("groups calendar", reverse("sessions_booking:setup_calendar")),
+        ("session", reverse("sessions_booking:setup_session_detail", args=[session.pk])),
+        ("session roster", reverse("sessions_booking:session_roster", args=[session.pk])),
+        ("venues", reverse("sessions_booking:setup_venues")),
+        ("programmes", reverse("sessions_booking:setup_programmes")),
+        ("new session", reverse("sessions_booking:setup_session_create")),
+        ("messages", reverse("sessions_booking:setup_messages")),
+        ("dashboard", reverse("reports:dashboard")),
+        ("data protection", reverse("dataprotection:index")),
+        ("record of processing", reverse("dataprotection:processing")),
+        ("audit log", reverse("referrals:audit_log")),
+        ("people", reverse("accounts:people")),
+        ("invite", reverse("accounts:invite")),
+        ("roles", reverse("accounts:roles", args=[world["keyworker"].pk])),
     ]:
         admin.goto(live_server.url + path)
         check(admin, where)
 
     # A team lead left without a team: the form asks for one and keeps what was ticked.
-    admin.goto(live_server.url + reverse("staff_roles", args=[world["lead"].pk]))
+    admin.goto(live_server.url + reverse("accounts:roles", args=[world["lead"].pk]))
     admin.select_option("#id_team", "")
     with admin.expect_navigation():
         admin.click("main form button[type=submit].btn-primary")
     assert_error_summary_has_focus_and_leads_to_fields(admin)
     check(admin, "roles, with errors")
 
-    admin.goto(live_server.url + reverse("config_session_create"))
+    admin.goto(live_server.url + reverse("sessions_booking:setup_session_create"))
     with admin.expect_navigation():
         admin.click("main form button[type=submit].btn-primary")
     assert_error_summary_has_focus_and_leads_to_fields(admin)
@@ -111,13 +112,13 @@ def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
     # Her subject access copy and erasure: the data-protection role.
     dpo = staff_browser(world["dpo"])
     for where, path in [
-        ("data protection, for the data-protection role", reverse("dp_index")),
-        ("subject access request", reverse("dp_subject_access", args=[her.pk])),
-        ("erase", reverse("dp_erase", args=[her.pk])),
+        ("data protection, for the data-protection role", reverse("dataprotection:index")),
+        ("subject access request", reverse("dataprotection:subject_access", args=[her.pk])),
+        ("erase", reverse("dataprotection:erase", args=[her.pk])),
     ]:
         dpo.goto(live_server.url + path)
         check(dpo, where)
-    dpo.goto(live_server.url + reverse("dp_subject_access", args=[her.pk]))
+    dpo.goto(live_server.url + reverse("dataprotection:subject_access", args=[her.pk]))
     with dpo.expect_navigation():
         dpo.click("main form button[type=submit].btn-primary")
     assert_error_summary_has_focus_and_leads_to_fields(dpo)
@@ -131,9 +132,9 @@ def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
 
     lead = staff_browser(world["lead"])
     for where, name in [
-        ("team lead's caseload", "staff_home"),
-        ("team lead's dashboard", "reports_dashboard"),
-        ("team lead's audit log", "audit_log"),
+        ("team lead's caseload", "home:staff_home"),
+        ("team lead's dashboard", "reports:dashboard"),
+        ("team lead's audit log", "referrals:audit_log"),
     ]:
         lead.goto(live_server.url + reverse(name))
         check(lead, where)

@@ -5,7 +5,7 @@ children into a group with a crèche, and sees the reminders that will go to her
 import pytest
 from django.test import Client
 
-from accounts.roles import Role
+from core.permissions import Role
 from referrals.models import Referral
 from sessions_booking.models import Booking, BookingStatus, Reminder
 from tests.browser.checks import assert_accessible

@@ -11,9 +11,9 @@ would pass every permission check, including reading cases).
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.invitations import email_in_use, invitation_link
-from accounts.roles import Role
-from accounts.services import upsert_staff_user
+from accounts.services.invitations import email_in_use, invitation_link
+from accounts.services.staff import upsert_staff_user
+from core.permissions import Role
 
 
 class Command(BaseCommand):

@@ -1,0 +1,294 @@
+"""Booking women into group sessions: the capacity rules live here and only here.
+
+As pretix does with its quota locks, every change to a session's bookings first locks the
+session row (``select_for_update``) inside one transaction, then counts places in the
+database. Two keyworkers booking the last place at the same moment are serialised: one
+gets it, the other's booking is waitlisted.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+import notices.services as notices
+from core import audit
+from core.choices import AuditAction
+from sessions_booking.models import (
+    ATTENDANCE_MARKS,
+    SEAT_HOLDING,
+    Booking,
+    BookingStatus,
+    GroupSession,
+)
+from sessions_booking.notices import PROMOTED, SESSION_CANCELLED, SESSION_CHANGED
+from sessions_booking.selectors import with_fill
+from sessions_booking.services.reminders import cancel_reminders, schedule_reminders
+
+ACTIVE = [BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]
+
+
+class BookingRefused(Exception):
+    """The message is shown to the member of staff as it is."""
+
+
+@dataclass(frozen=True)
+class Fill:
+    free_places: int
+    free_creche_places: int
+
+    def fits(self, children: int) -> bool:
+        return self.free_places >= 1 and self.free_creche_places >= children
+
+
+def _lock(session_pk: int) -> GroupSession:
+    return GroupSession.objects.select_for_update().select_related("venue").get(pk=session_pk)
+
+
+def _fill(session: GroupSession) -> Fill:
+    counted = with_fill(GroupSession.objects.filter(pk=session.pk)).values(
+        "free_places", "free_creche_places"
+    )[0]
+    return Fill(counted["free_places"], counted["free_creche_places"])
+
+
+def _when(session: GroupSession) -> str:
+    return date_format(timezone.localtime(session.starts_at), "D j M H:i")
+
+
+def _check_can_book(session, referral, children: int, now: datetime) -> None:
+    if session.is_cancelled:
+        raise BookingRefused(_("This session has been cancelled."))
+    if session.starts_at <= now:
+        raise BookingRefused(_("This session has already started."))
+    if session.booking_cutoff <= now:
+        raise BookingRefused(
+            _("Booking for the session on %(when)s closed at %(cutoff)s.")
+            % {
+                "when": _when(session),
+                "cutoff": date_format(timezone.localtime(session.booking_cutoff), "D j M H:i"),
+            }
+        )
+    if children and (session.creche_places == 0 or not session.venue.creche_on_site):
+        raise BookingRefused(
+            _("There is no crèche at this session. Book without crèche places, or choose another.")
+        )
+    if session.bookings.filter(referral=referral, status__in=ACTIVE).exists():
+        raise BookingRefused(_("She is already booked into this session."))
+    overlapping = Booking.objects.filter(
+        referral=referral,
+        status__in=ACTIVE,
+        session__cancelled_at__isnull=True,
+        session__starts_at__lt=session.ends_at,
+        session__ends_at__gt=session.starts_at,
+    ).exclude(session=session)
+    if overlapping.exists():
+        raise BookingRefused(
+            _("She is already booked into another session at that time (%(when)s).")
+            % {"when": _when(overlapping.select_related("session").first().session)}
+        )
+
+
+def book_client(
+    *,
+    request,
+    referral,
+    session: GroupSession,
+    children_in_creche: int = 0,
+    children_ages: list[int] | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Confirm her if a place and enough crèche places are free; otherwise waitlist her."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock(session.pk)
+        _check_can_book(session, referral, children_in_creche, now)
+        fits = _fill(session).fits(children_in_creche)
+        booking = Booking.objects.create(
+            session=session,
+            referral=referral,
+            status=BookingStatus.CONFIRMED if fits else BookingStatus.WAITLISTED,
+            children_in_creche=children_in_creche,
+            children_ages=children_ages or [],
+            booked_by=request.user,
+        )
+        schedule_reminders(booking, now=now)
+        audit.record(
+            request,
+            AuditAction.BOOKED,
+            referral=referral,
+            session=session.pk,
+            status=booking.status,
+        )
+    return booking
+
+
+def book_client_into_series(*, request, referral, series, children_in_creche=0, children_ages=None):
+    """Book every future session of a series. Returns (bookings, refusals): a session she
+    cannot be booked into (say, she is busy then) is reported, not fatal."""
+    now = timezone.now()
+    bookings, refusals = [], []
+    sessions = series.sessions.filter(cancelled_at__isnull=True, booking_cutoff__gt=now)
+    for session in sessions.order_by("starts_at", "pk"):
+        try:
+            bookings.append(
+                book_client(
+                    request=request,
+                    referral=referral,
+                    session=session,
+                    children_in_creche=children_in_creche,
+                    children_ages=children_ages,
+                    now=now,
+                )
+            )
+        except BookingRefused as refusal:
+            refusals.append((session, str(refusal)))
+    return bookings, refusals
+
+
+def promote_waitlist(session: GroupSession) -> list[Booking]:
+    """Confirm waitlisted women, first come first served, skipping anyone whose crèche
+    need does not fit what is free. Call with the session row locked."""
+    fill = _fill(session)
+    promoted = []
+    for booking in session.bookings.filter(status=BookingStatus.WAITLISTED).order_by(
+        "created_at", "pk"
+    ):
+        if fill.free_places < 1:
+            break
+        if not fill.fits(booking.children_in_creche):
+            continue
+        booking.status = BookingStatus.CONFIRMED
+        booking.promoted_at = timezone.now()
+        booking.save(update_fields=["status", "promoted_at", "updated_at"])
+        schedule_reminders(booking)
+        fill = Fill(fill.free_places - 1, fill.free_creche_places - booking.children_in_creche)
+        promoted.append(booking)
+    notices.queue(PROMOTED, *[booking.pk for booking in promoted])
+    return promoted
+
+
+def cancel_booking(
+    *, request, booking: Booking, action: AuditAction = AuditAction.CANCELLED_BOOKING
+) -> list[Booking]:
+    """Cancel a booking, free the place and promote whoever fits, in one transaction.
+    Returns the promoted bookings. ``action`` is what the audit trail records (staff
+    cancelling, or she herself through her reminder link)."""
+    with transaction.atomic():
+        session = _lock(booking.session_id)
+        booking = session.bookings.select_for_update().get(pk=booking.pk)
+        if booking.status not in ACTIVE:
+            raise BookingRefused(_("This booking is not active."))
+        if session.starts_at <= timezone.now():
+            raise BookingRefused(
+                _("The session has started: mark her attendance in the register instead.")
+            )
+        booking.status = BookingStatus.CANCELLED
+        booking.save(update_fields=["status", "updated_at"])
+        cancel_reminders([booking.pk])
+        audit.record(request, action, referral=booking.referral, session=session.pk)
+        return promote_waitlist(session)
+
+
+def cancel_session(*, session: GroupSession, cancelled_by, request) -> int:
+    """Cancel a session and every active booking in it; each woman is told within her
+    safe-contact rules (a notice queued with the change). Returns how many bookings were
+    cancelled."""
+    with transaction.atomic():
+        session = _lock(session.pk)
+        if session.is_cancelled:
+            raise BookingRefused(_("This session is already cancelled."))
+        session.cancelled_at = timezone.now()
+        session.save(update_fields=["cancelled_at"])
+        bookings = list(session.bookings.filter(status__in=ACTIVE).select_related("referral"))
+        Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
+            status=BookingStatus.CANCELLED, updated_at=timezone.now()
+        )
+        cancel_reminders(b.pk for b in bookings)
+        for booking in bookings:
+            audit.record(
+                request,
+                AuditAction.CANCELLED_BOOKING,
+                referral=booking.referral,
+                session=session.pk,
+                reason="session cancelled",
+            )
+        notices.queue(SESSION_CANCELLED, *[booking.pk for booking in bookings])
+    return len(bookings)
+
+
+MISSED = [BookingStatus.DID_NOT_ATTEND]
+
+
+def mark_attendance(*, request, session: GroupSession, marks: dict[int, str]) -> None:
+    """Record the register: attended, late, did not attend or cancelled late, for booked
+    women only. Two missed sessions in a row flag her case for her keyworker."""
+    with transaction.atomic():
+        session = _lock(session.pk)
+        if session.starts_at > timezone.now():
+            raise BookingRefused(_("The register opens when the session starts."))
+        bookings = {
+            b.pk: b
+            for b in session.bookings.filter(status__in=SEAT_HOLDING).select_related("referral")
+        }
+        for booking_id, mark in marks.items():
+            booking = bookings.get(booking_id)
+            if booking is None or mark not in ATTENDANCE_MARKS or booking.status == mark:
+                continue
+            booking.status = mark
+            booking.save(update_fields=["status", "updated_at"])
+            audit.record(
+                request, AuditAction.MARKED_ATTENDANCE, referral=booking.referral,
+                session=session.pk, mark=mark,
+            )  # fmt: skip
+            update_missed_in_a_row(booking.referral)
+
+
+def update_missed_in_a_row(referral) -> int:
+    """How many of her most recent marked sessions in a row she missed, stored on the case
+    so lists can flag it without extra queries."""
+    marked = (
+        Booking.objects.filter(referral=referral, status__in=ATTENDANCE_MARKS)
+        .order_by("-session__starts_at")
+        .values_list("status", flat=True)
+    )
+    missed = 0
+    for status in marked:
+        if status not in MISSED:
+            break
+        missed += 1
+    type(referral).objects.filter(pk=referral.pk).update(missed_sessions_in_a_row=missed)
+    referral.missed_sessions_in_a_row = missed
+    return missed
+
+
+def active_bookings_of(referral):
+    return (
+        Booking.objects.filter(referral=referral)
+        .filter(Q(status__in=ACTIVE) | Q(status__in=ATTENDANCE_MARKS))
+        .select_related("session__programme", "session__venue")
+        .prefetch_related("reminders")
+        .order_by("session__starts_at")
+    )
+
+
+def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> int:
+    """After a session's time or place changed, tell every woman booked into it (within
+    her safe-contact rules: a notice queued with the change) and her keyworker. Returns how
+    many were queued. Call it in the transaction that changed the session."""
+    if session.starts_at == old_starts_at and session.venue_id == old_venue_id:
+        return 0
+
+    if session.starts_at != old_starts_at:
+        # Her reminders move with the session (those already sent stay as they were).
+        confirmed = session.bookings.filter(status=BookingStatus.CONFIRMED)
+        for booking in confirmed.select_related("referral", "session__programme"):
+            schedule_reminders(booking)
+
+    ids = list(session.bookings.filter(status__in=ACTIVE).values_list("pk", flat=True))
+    notices.queue(SESSION_CHANGED, *ids)
+    return len(ids)

@@ -59,9 +59,14 @@ class AuditedAdmin(admin.ModelAdmin):
     def _audit(self, request, action, obj, change_message=""):
         # No team link: the audit row must outlive whatever it names (a deleted record).
         audit.record(
-            request, action, team=None, model=obj._meta.label, object_id=str(obj.pk),
-            object=str(obj)[:200], change=str(change_message)[:1000],
-        )  # fmt: skip
+            actor=request.user,
+            action=action,
+            team=None,
+            model=obj._meta.label,
+            object_id=str(obj.pk),
+            object=str(obj)[:200],
+            change=str(change_message)[:1000],
+        )
 
     def log_addition(self, request, obj, message):
         self._audit(request, AuditAction.ADMIN_ADDED, obj, message)

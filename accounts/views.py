@@ -25,8 +25,6 @@ from accounts.services.staff import (
     deactivate_staff_member,
     role_names,
 )
-from core import audit
-from core.choices import AuditAction
 from core.permissions import INVITE_STAFF, permission_or_404
 
 # The people pages: service admins who invite and deactivate staff.
@@ -57,7 +55,7 @@ def invite(request):
     form = InviteStaffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = invite_staff_member(invited_by=request.user, **form.cleaned_data)
+            user = invite_staff_member(actor=request.user, **form.cleaned_data)
         except ValidationError as error:  # e.g. another admin invited her a moment ago
             form.add_error(None, error)
         except InvitationNotSent:
@@ -69,10 +67,6 @@ def invite(request):
                 ),
             )
         else:
-            audit.record(
-                request, AuditAction.INVITED_STAFF, team=user.team, user=user.pk,
-                role=form.cleaned_data["role"],
-            )  # fmt: skip
             messages.success(
                 request,
                 _("Invitation sent to %(email)s. The link in it works once.")
@@ -89,11 +83,10 @@ def deactivate(request, pk):
     if request.method != "POST":
         return render(request, "accounts/deactivate.html", {"person": person})
     try:
-        deactivate_staff_member(user=person, deactivated_by=request.user)
+        deactivate_staff_member(actor=request.user, user=person)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        audit.record(request, AuditAction.DEACTIVATED_STAFF, team=person.team, user=person.pk)
         messages.success(
             request,
             _("The account of %(name)s is deactivated: they can no longer sign in.")
@@ -111,9 +104,9 @@ def change_roles(request, pk):
     form = StaffRolesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and not own_account and form.is_valid():
         try:
-            before = change_staff_roles(
-                user=person, roles=set(form.cleaned_data["roles"]),
-                team=form.cleaned_data["team"], changed_by=request.user,
+            change_staff_roles(
+                actor=request.user, user=person, roles=set(form.cleaned_data["roles"]),
+                team=form.cleaned_data["team"],
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
@@ -128,10 +121,6 @@ def change_roles(request, pk):
         else:
             person.refresh_from_db()
             person.__dict__.pop("_roles_cache", None)
-            audit.record(
-                request, AuditAction.CHANGED_STAFF_ROLES, team=person.team, user=person.pk,
-                before=sorted(before), after=sorted(person.roles),
-            )  # fmt: skip
             messages.success(
                 request,
                 _("%(name)s now has: %(roles)s. They and every service admin have been told.")

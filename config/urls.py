@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -6,8 +7,7 @@ from django.urls import include, path
 from accounts.admin import signed_in_admin_login
 from config.health import healthz
 
-admin.site.site_header = "Haven administration"
-admin.site.site_title = "Haven administration"
+admin.site.site_header = admin.site.site_title = f"{settings.SERVICE_NAME} administration"
 # Sign in to the Django admin through allauth (rate limits, MFA), never its own form.
 admin.site.login = secure_admin_login(signed_in_admin_login)
 

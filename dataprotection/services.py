@@ -20,32 +20,15 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.choices import AuditAction
-from core.models import AuditEvent
+from core.refusals import Refused
 from dataprotection import inventory
 from dataprotection.selectors import ACTIVE_BOOKING, cases_due_for_retention
 from referrals.choices import AnonymisedBecause, ClosedReason, Status
 from referrals.models import Referral, StatusChange
-from sessions_booking.services.booking import BookingRefused, cancel_booking
+from sessions_booking.services.booking import cancel_booking
 from sessions_booking.services.reminders import cancel_reminders
 
 logger = logging.getLogger(__name__)
-
-
-class ErasureRefused(Exception):
-    """Shown to the service admin as it is."""
-
-
-def _record(request, action, *, referral=None, actor=None, **detail) -> AuditEvent:
-    """An audit event from a request (an admin acting) or from the service itself (beat)."""
-    if request is not None:
-        return audit.record(request, action, referral=referral, **detail)
-    return AuditEvent.objects.create(
-        actor=actor,
-        action=action,
-        referral=referral,
-        team_id=referral.team_id if referral is not None else None,
-        detail=detail,
-    )
 
 
 def _event_triggers() -> list[str]:
@@ -96,7 +79,7 @@ def _anonymise_locked(referral, *, because, by, now, closed_reason) -> None:
 
 
 def anonymise_case(
-    *, referral_id: int, because: str, request=None, now: datetime | None = None
+    *, referral_id: int, because: str, actor=None, now: datetime | None = None
 ) -> bool:
     """Anonymise one case now (idempotent: False if it already was). An open case is closed
     as "unable to contact" by the service itself."""
@@ -113,11 +96,11 @@ def anonymise_case(
             referral, because=because, by=None, now=now,
             closed_reason=ClosedReason.UNABLE_TO_CONTACT,
         )  # fmt: skip
-        _record(request, AuditAction.ANONYMISED, referral=referral, because=because)
+        audit.record(actor=actor, action=AuditAction.ANONYMISED, referral=referral, because=because)
     return True
 
 
-def run_retention(*, request=None, now: datetime | None = None, limit: int | None = None):
+def run_retention(*, actor=None, now: datetime | None = None, limit: int | None = None):
     """Anonymise every case whose retention period has ended, under each rule, at most
     ``limit`` (RETENTION_BATCH_SIZE) per rule. Safe to run twice or twice at once: each case
     is claimed with ``skip_locked`` and re-checked, so a second run finds nothing to do.
@@ -139,12 +122,14 @@ def run_retention(*, request=None, now: datetime | None = None, limit: int | Non
                     referral, because=because, by=None, now=now,
                     closed_reason=ClosedReason.UNABLE_TO_CONTACT,
                 )  # fmt: skip
-                _record(request, AuditAction.ANONYMISED, referral=referral, because=because)
+                audit.record(
+                    actor=actor, action=AuditAction.ANONYMISED, referral=referral, because=because
+                )
                 done += 1
         counts[str(because)] = done
-    _record(
-        request,
-        AuditAction.RETENTION_RUN,
+    audit.record(
+        actor=actor,
+        action=AuditAction.RETENTION_RUN,
         **counts,
         closed_years=settings.RETENTION_CLOSED_YEARS,
         never_contacted_months=settings.RETENTION_NEVER_CONTACTED_MONTHS,
@@ -157,7 +142,7 @@ def run_retention(*, request=None, now: datetime | None = None, limit: int | Non
     return counts
 
 
-def erase_case(*, request, referral_id: int, reason: str) -> Referral:
+def erase_case(*, actor, referral_id: int, reason: str) -> Referral:
     """Erase her personal data on her request: cancel her future bookings (the waiting list
     moves up), cancel reminders not yet sent, close the case if open, anonymise it and
     record the tombstone (ERASED, with the admin's reason) in the audit log."""
@@ -165,7 +150,7 @@ def erase_case(*, request, referral_id: int, reason: str) -> Referral:
     with transaction.atomic():
         referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral_id)
         if referral.anonymised_at is not None:
-            raise ErasureRefused(
+            raise Refused(
                 _("Her personal data was already removed on %(date)s.")
                 % {"date": timezone.localtime(referral.anonymised_at).strftime("%d %b %Y")}
             )
@@ -173,18 +158,18 @@ def erase_case(*, request, referral_id: int, reason: str) -> Referral:
         cancelled = 0
         for booking in future.select_related("session", "referral"):
             try:
-                cancel_booking(request=request, booking=booking)
-            except BookingRefused:  # the session started a moment ago: it stays as it was
+                cancel_booking(actor=actor, booking=booking)
+            except Refused:  # the session started a moment ago: it stays as it was
                 continue
             cancelled += 1
         cancel_reminders(referral.bookings.values_list("pk", flat=True))
         _anonymise_locked(
-            referral, because=AnonymisedBecause.ERASURE_REQUEST, by=request.user, now=now,
+            referral, because=AnonymisedBecause.ERASURE_REQUEST, by=actor, now=now,
             closed_reason=ClosedReason.DECLINED,
         )  # fmt: skip
-        _record(
-            request,
-            AuditAction.ERASED,
+        audit.record(
+            actor=actor,
+            action=AuditAction.ERASED,
             referral=referral,
             reason=reason,
             bookings_cancelled=cancelled,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import audit
 from core.choices import AuditAction
 from core.permissions import HANDLE_SUBJECT_REQUESTS, MANAGE_DATA_PROTECTION, permission_or_404
+from core.refusals import Refused
 from dataprotection import selectors, services
 from dataprotection.forms import EraseForm, FindCaseForm, SubjectAccessRequestForm
 from referrals.choices import AnonymisedBecause
@@ -64,7 +65,7 @@ def index(request):
 @require_POST
 @data_protection_only
 def run_retention(request):
-    counts = services.run_retention(request=request)
+    counts = services.run_retention(actor=request.user)
     closed = counts[AnonymisedBecause.CLOSED_CASE]
     never = counts[AnonymisedBecause.NEVER_CONTACTED]
     messages.success(
@@ -114,9 +115,13 @@ def subject_access(request, pk):
         "produced_at": record["generated_at"],
     }
     audit.record(
-        request, AuditAction.SUBJECT_ACCESS, referral=referral, format=chosen["format"],
-        request_reference=chosen["request_reference"], reason=chosen["reason"],
-    )  # fmt: skip
+        actor=request.user,
+        action=AuditAction.SUBJECT_ACCESS,
+        referral=referral,
+        format=chosen["format"],
+        request_reference=chosen["request_reference"],
+        reason=chosen["reason"],
+    )
     if chosen["format"] == "json":
         response = JsonResponse(
             record, encoder=DjangoJSONEncoder,
@@ -139,9 +144,9 @@ def erase(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_case(
-                request=request, referral_id=referral.pk, reason=form.cleaned_data["reason"]
+                actor=request.user, referral_id=referral.pk, reason=form.cleaned_data["reason"]
             )
-        except services.ErasureRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(

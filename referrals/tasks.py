@@ -74,14 +74,14 @@ def send_referral_confirmation(referral_id: int) -> bool:
     referral = Referral.objects.filter(pk=referral_id).first()
     if referral is None:
         return False
-    code = {"code": format_reference_code(referral.reference)}
+    code = {"code": format_reference_code(referral.reference), "service": settings.SERVICE_NAME}
     return email_her_if_safe(
         referral,
         subject=_("Your reference"),
         text=_("Thank you. Your reference is %(code)s. We will be in touch as you asked.") % code,
-        named_subject=_("Haven: we have your referral"),
+        named_subject=_("%(service)s: we have your referral") % code,
         named_text=_(
-            "Thank you. Your Haven reference is %(code)s. We will be in touch as you asked."
+            "Thank you. Your %(service)s reference is %(code)s. We will be in touch as you asked."
         )
         % code,
     )

@@ -2,7 +2,6 @@
 
 from datetime import datetime, time, timedelta
 
-from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import User
@@ -65,12 +64,6 @@ PROGRAMMES = [
 def next_weekday(weekday: int):
     today = timezone.localdate()
     return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
-
-
-def as_request(user):
-    request = RequestFactory().post("/demo-seed")
-    request.user = user
-    return request
 
 
 def seed(stdout):
@@ -146,7 +139,7 @@ def seed_bookings(series, facilitator):
         booker = referral.assigned_to or facilitator
         children = min(len(referral.children_ages), 2) if referral.needs_childcare else 0
         book_client(
-            request=as_request(booker),
+            actor=booker,
             referral=referral,
             session=first,
             children_in_creche=children,
@@ -206,9 +199,7 @@ def _single_session(*, venue_name, starts_at, capacity):
 
 def _booked(referral, session):
     booking = session.bookings.filter(referral=referral).exclude(status="cancelled").first()
-    return booking or book_client(
-        request=as_request(referral.assigned_to), referral=referral, session=session
-    )
+    return booking or book_client(actor=referral.assigned_to, referral=referral, session=session)
 
 
 def _when(moment):

@@ -1,17 +1,14 @@
 """Telling a woman (and her keyworker) about changes to her bookings.
 
-She is messaged only on a channel she marked safe, at a time she marked safe, and
-discreetly unless she allowed messages to name the service (DESIGN.md section 3, rule 3).
-The channel is chosen as for reminders (SMS, else email, whichever she marked safe) and the
-message goes through the same delivery backends. When she cannot be told safely, her
-keyworker is asked to tell her.
+Whether and how she may be messaged is decided by ``core.messaging.gate`` (a channel she
+marked safe, at a time she marked safe, discreet unless she allowed the service's name).
+When she cannot be told safely, her keyworker is asked to tell her.
 
 The ``tell_*`` functions deliver notices (``notices``): each is queued with the change that
 causes it, in the same transaction, and sent by a worker afterwards; a failure (an SMTP or
 provider error) is tried again later. The kinds are registered in ``sessions_booking.apps``."""
 
 import logging
-import uuid
 
 from celery import shared_task
 from django.conf import settings
@@ -19,11 +16,9 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.bidi import isolate_text_if_bidi
 from core.choices import Channel
 from core.dates import short_date_time
-from core.messaging.delivery import Message, backend_for
-from core.messaging.safe_contact import SafeContactRules, automated_channel
+from core.messaging.gate import message_her_if_safe
 from sessions_booking.models import Booking
 
 logger = logging.getLogger(__name__)
@@ -32,29 +27,6 @@ logger = logging.getLogger(__name__)
 def describe(session) -> str:
     when = short_date_time(session.starts_at)
     return f"{when}, {session.venue.address.replace(chr(10), ', ')}"
-
-
-def message_her_if_safe(referral, *, subject: str, text: str) -> str | None:
-    """Text or email her now, if a channel she marked safe exists and now is a safe time;
-    discreet unless she allowed the service's name. Returns the channel used, or None."""
-    rules = SafeContactRules.for_referral(referral)
-    channel = automated_channel(rules=rules, phone=referral.phone, email=referral.email)
-    if channel is None or not rules.may_send_now(channel):
-        return None
-    if referral.may_name_service:
-        subject = f"{settings.SERVICE_NAME}: {subject}"
-    # Written in a right-to-left language: the place, times and numbers keep their order.
-    subject, text = isolate_text_if_bidi(subject), isolate_text_if_bidi(text)
-    backend_for(channel).send(
-        Message(
-            channel=channel,
-            to=referral.phone if channel == Channel.SMS else referral.email,
-            subject=subject,
-            text=text,
-            reference=str(uuid.uuid4()),
-        )
-    )
-    return channel
 
 
 def tell_keyworker(referral, *, told_by: str | None, what: str) -> None:

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from core.choices import AuditAction
 from core.models import AuditEvent
+from core.refusals import Refused
 from referrals.models import Referral
 from sessions_booking.models import Booking, BookingStatus, SessionSeries
 from sessions_booking.services.booking import (
-    BookingRefused,
     book_client,
     book_client_into_series,
     cancel_booking,
@@ -67,7 +67,7 @@ def test_one_active_booking_per_woman_per_session(request_by, keyworker):
     session = GroupSessionFactory()
     referral = woman(keyworker)
     book(request_by, session, referral)
-    with pytest.raises(BookingRefused, match="already booked"):
+    with pytest.raises(Refused, match="already booked"):
         book(request_by, session, referral)
     # And the database itself refuses a second active row, whatever code tries.
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -105,14 +105,14 @@ def test_bookings_that_cannot_happen_are_refused_clearly(
         booking_cutoff=session_kwargs.get("booking_cutoff", min(starts, now + timedelta(days=2))),
         **{k: v for k, v in session_kwargs.items() if k not in ("starts_at", "booking_cutoff")},
     )
-    with pytest.raises(BookingRefused, match=message):
+    with pytest.raises(Refused, match=message):
         book(request_by, session, children=children)
     assert not Booking.objects.exists()
 
 
 def test_a_creche_need_at_a_venue_without_a_creche_is_refused(request_by):
     session = GroupSessionFactory(venue=VenueFactory(name="Library", creche_on_site=False))
-    with pytest.raises(BookingRefused, match="no crèche"):
+    with pytest.raises(Refused, match="no crèche"):
         book(request_by, session, children=1)
 
 
@@ -130,7 +130,7 @@ def test_overlapping_sessions_for_the_same_woman_are_refused(request_by, keywork
     )
     referral = woman(keyworker)
     book(request_by, first, referral)
-    with pytest.raises(BookingRefused, match="another session at that time"):
+    with pytest.raises(Refused, match="another session at that time"):
         book(request_by, overlapping, referral)
     assert book(request_by, later, referral).status == CONFIRMED  # back to back is fine
 
@@ -225,7 +225,7 @@ def test_cancelling_a_session_cancels_every_booking(request_by, django_capture_o
     assert set(statuses(session)) == {BookingStatus.CANCELLED}
     session.refresh_from_db()
     assert session.is_cancelled
-    with pytest.raises(BookingRefused):
+    with pytest.raises(Refused):
         book(request_by, session)
 
 
@@ -296,7 +296,7 @@ def test_attendance_marks_and_two_missed_sessions_in_a_row_flag_the_case(request
 def test_the_register_opens_only_when_the_session_starts(request_by):
     session = GroupSessionFactory()
     booking = book(request_by, session)
-    with pytest.raises(BookingRefused, match="register opens"):
+    with pytest.raises(Refused, match="register opens"):
         mark_attendance(request=request_by, session=session, marks={booking.pk: "attended"})
 
 

@@ -12,13 +12,12 @@ from django.test import override_settings
 from django.utils import translation
 
 from core import bidi, dates
-from core.messaging.gate import email_her_if_safe
+from core.messaging.gate import email_her_if_safe, message_her_if_safe
 from referrals.tasks import send_referral_confirmation
 from sessions_booking.rules import wording
 from sessions_booking.services.booking import book_client
 from sessions_booking.services.links import issue_link
 from sessions_booking.services.reminders import message_for
-from sessions_booking.tasks import message_her_if_safe
 from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, VenueFactory
 from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, complete, post_step, step_url
 

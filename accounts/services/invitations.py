@@ -16,6 +16,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import Team, User
 from accounts.services.staff import ROLES_NEEDING_A_TEAM, upsert_staff_user
+from core import audit
+from core.choices import AuditAction
 from core.permissions import INVITE_STAFF, Role
 
 
@@ -69,14 +71,14 @@ def send_invitation(user: User) -> None:
 
 
 def invite_staff_member(
-    *, invited_by: User, full_name: str, email: str, team: Team | None, role: Role
+    *, actor: User, full_name: str, email: str, team: Team | None, role: Role
 ) -> User:
     """Create a staff account with no usable password and email her a link to choose one.
 
     The email is sent inside the transaction: if it cannot be sent, the account is not
     created either, so the admin can simply try again (a half-made account would block the
     address)."""
-    if not invited_by.has_perm(INVITE_STAFF):
+    if not actor.has_perm(INVITE_STAFF):
         raise PermissionDenied("Only service admins invite staff.")
     role = Role(role)
     if role in ROLES_NEEDING_A_TEAM and team is None:
@@ -92,4 +94,7 @@ def invite_staff_member(
             )
         user = upsert_staff_user(email=email, full_name=full_name.strip(), team=team, roles={role})
         send_invitation(user)
+        audit.record(
+            actor=actor, action=AuditAction.INVITED_STAFF, team=team, user=user.pk, role=role
+        )
     return user

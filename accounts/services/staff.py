@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
+from core import audit
+from core.choices import AuditAction
 from core.permissions import INVITE_STAFF, Role
 
 # Who may invite, deactivate and list staff (granted to service admins, accounts/0004).
@@ -74,15 +76,19 @@ def upsert_staff_user(
     return user
 
 
-def deactivate_staff_member(*, user: User, deactivated_by: User) -> User:
+def deactivate_staff_member(*, actor: User, user: User) -> User:
     """Stop a staff member signing in. Her open sessions end too: Django's authentication
     backends refuse inactive users on every request, not only at sign-in."""
-    if not deactivated_by.has_perm(INVITE_STAFF):
+    if not actor.has_perm(INVITE_STAFF):
         raise PermissionDenied("Only service admins deactivate staff.")
-    if user.pk == deactivated_by.pk:
+    if user.pk == actor.pk:
         raise ValidationError(_("You cannot deactivate your own account."), code="self")
-    user.is_active = False
-    user.save(update_fields=["is_active"])
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor, action=AuditAction.DEACTIVATED_STAFF, team=user.team, user=user.pk
+        )
     return user
 
 
@@ -126,16 +132,16 @@ def send_role_change_notices(*, user: User, before: set[Role], changed_by: User)
 
 
 def change_staff_roles(
-    *, user: User, roles: set[Role], team: Team | None, changed_by: User
+    *, actor: User, user: User, roles: set[Role], team: Team | None
 ) -> set[Role]:
     """Give ``user`` exactly ``roles`` in ``team``; returns her roles before.
 
     Only people who manage staff may, never on their own account (nobody grants herself a
     role, DESIGN.md section 3 rule 4). The notices are sent inside the transaction: if they
     cannot be sent, nothing changes, so no role is ever given unannounced."""
-    if not changed_by.has_perm(INVITE_STAFF):
+    if not actor.has_perm(INVITE_STAFF):
         raise PermissionDenied("Only service admins change roles.")
-    if user.pk == changed_by.pk:
+    if user.pk == actor.pk:
         raise ValidationError(_("You cannot change your own roles."), code="self")
     roles = {Role(role) for role in roles}
     if roles & ROLES_NEEDING_A_TEAM and team is None:
@@ -148,5 +154,9 @@ def change_staff_roles(
         user.team = team
         user.save(update_fields=["team"])
         set_user_roles(user=user, roles=roles)
-        send_role_change_notices(user=user, before=before, changed_by=changed_by)
+        send_role_change_notices(user=user, before=before, changed_by=actor)
+        audit.record(
+            actor=actor, action=AuditAction.CHANGED_STAFF_ROLES, team=team, user=user.pk,
+            before=sorted(before), after=sorted(user.roles),
+        )  # fmt: skip
     return before

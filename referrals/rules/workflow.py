@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import REOPEN_REFERRAL, WORK_OWN_CASES
+from core.refusals import Refused
 from referrals.choices import Status
 
 
@@ -38,14 +39,10 @@ TRANSITIONS = [
 _BY_STEP = {(t.source, t.target): t for t in TRANSITIONS}
 
 
-class TransitionNotAllowed(Exception):
-    """The message is shown to the member of staff as it is."""
-
-
 def find_transition(source: str, target: str) -> Transition:
     transition = _BY_STEP.get((Status(source), Status(target)))
     if transition is None:
-        raise TransitionNotAllowed(
+        raise Refused(
             _("A case cannot go from “%(source)s” to “%(target)s”.")
             % {"source": Status(source).label, "target": Status(target).label}
         )

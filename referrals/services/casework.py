@@ -11,37 +11,34 @@ from accounts.models import User
 from core import audit
 from core.choices import AuditAction
 from core.permissions import Role
+from core.refusals import Refused
 from referrals.choices import UNANSWERED_OUTCOMES, ClosedReason, Status
 from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
 from referrals.rules import access
-from referrals.rules.workflow import TransitionNotAllowed, find_transition
+from referrals.rules.workflow import find_transition
 
 UNANSWERED_WINDOW = timedelta(days=14)
 UNANSWERED_LIMIT = 3
 
 
-class ActionNotAllowed(Exception):
-    """Shown to the member of staff as it is."""
-
-
-def _locked_case(request, pk) -> Referral:
-    return access.get_visible_case(request.user, pk, for_update=True)
+def _locked_case(actor, pk) -> Referral:
+    return access.get_visible_case(actor, pk, for_update=True)
 
 
 def _require_work(user, referral):
     if not access.can_work_on(user, referral):
-        raise ActionNotAllowed(_("Only her keyworker or a team lead can do this."))
+        raise Refused(_("Only her keyworker or a team lead can do this."))
 
 
 @transaction.atomic
-def pick_up(*, request, pk: int) -> Referral:
-    referral = _locked_case(request, pk)
-    if not access.can_pick_up(request.user, referral):
-        raise ActionNotAllowed(_("This referral has already been picked up."))
-    referral.assigned_to = request.user
+def pick_up(*, actor, pk: int) -> Referral:
+    referral = _locked_case(actor, pk)
+    if not access.can_pick_up(actor, referral):
+        raise Refused(_("This referral has already been picked up."))
+    referral.assigned_to = actor
     referral.assigned_at = timezone.now()
     referral.save(update_fields=["assigned_to", "assigned_at", "updated_at"])
-    audit.record(request, AuditAction.PICKED_UP, referral=referral)
+    audit.record(actor=actor, action=AuditAction.PICKED_UP, referral=referral)
     return referral
 
 
@@ -59,36 +56,38 @@ def team_caseworkers(team) -> list[User]:
 
 
 @transaction.atomic
-def assign(*, request, pk: int, keyworker_id: int) -> Referral:
-    referral = _locked_case(request, pk)
-    if not access.is_team_lead_for(request.user, referral):
-        raise ActionNotAllowed(_("Only a team lead can assign cases."))
+def assign(*, actor, pk: int, keyworker_id: int) -> Referral:
+    referral = _locked_case(actor, pk)
+    if not access.is_team_lead_for(actor, referral):
+        raise Refused(_("Only a team lead can assign cases."))
     keyworker = next((u for u in team_caseworkers(referral.team) if u.pk == keyworker_id), None)
     if keyworker is None:
-        raise ActionNotAllowed(_("Choose a keyworker from this team."))
+        raise Refused(_("Choose a keyworker from this team."))
     previous = referral.assigned_to_id
     referral.assigned_to = keyworker
     referral.assigned_at = timezone.now()
     referral.save(update_fields=["assigned_to", "assigned_at", "updated_at"])
     audit.record(
-        request, AuditAction.ASSIGNED, referral=referral, previous=previous, to=keyworker.pk
+        actor=actor,
+        action=AuditAction.ASSIGNED,
+        referral=referral,
+        previous=previous,
+        to=keyworker.pk,
     )
     return referral
 
 
 @transaction.atomic
-def change_status(*, request, pk: int, target: str, closed_reason: str = "") -> Referral:
-    referral = _locked_case(request, pk)
-    _require_work(request.user, referral)
+def change_status(*, actor, pk: int, target: str, closed_reason: str = "") -> Referral:
+    referral = _locked_case(actor, pk)
+    _require_work(actor, referral)
     transition = find_transition(referral.status, target)
-    if not request.user.has_perm(transition.permission):
-        raise TransitionNotAllowed(
-            _("Only a team lead can do this: %(action)s.") % {"action": transition.label}
-        )
+    if not actor.has_perm(transition.permission):
+        raise Refused(_("Only a team lead can do this: %(action)s.") % {"action": transition.label})
     if transition.needs_reason and closed_reason not in ClosedReason.values:
-        raise TransitionNotAllowed(_("Choose a reason for closing the case."))
+        raise Refused(_("Choose a reason for closing the case."))
     if referral.status == Status.NEW and referral.assigned_to_id is None:
-        raise TransitionNotAllowed(_("Pick up or assign the referral first."))
+        raise Refused(_("Pick up or assign the referral first."))
     source = referral.status
     referral.status = target
     if target == Status.CLOSED:
@@ -106,50 +105,63 @@ def change_status(*, request, pk: int, target: str, closed_reason: str = "") -> 
         from_status=source,
         to_status=target,
         closed_reason=referral.closed_reason,
-        changed_by=request.user,
+        changed_by=actor,
     )
     audit.record(
-        request, AuditAction.CHANGED_STATUS, referral=referral, source=source, target=target
+        actor=actor,
+        action=AuditAction.CHANGED_STATUS,
+        referral=referral,
+        source=source,
+        target=target,
     )
     return referral
 
 
 @transaction.atomic
-def record_contact_attempt(*, request, pk: int, channel: str, outcome: str, note: str = ""):
-    referral = _locked_case(request, pk)
-    _require_work(request.user, referral)
+def record_contact_attempt(*, actor, pk: int, channel: str, outcome: str, note: str = ""):
+    referral = _locked_case(actor, pk)
+    _require_work(actor, referral)
     if channel not in referral.safe_channels:
-        raise ActionNotAllowed(_("She has not said this way of contacting her is safe."))
+        raise Refused(_("She has not said this way of contacting her is safe."))
     attempt = ContactAttempt.objects.create(
-        referral=referral, made_by=request.user, channel=channel, outcome=outcome, note=note
+        referral=referral, made_by=actor, channel=channel, outcome=outcome, note=note
     )
     audit.record(
-        request, AuditAction.RECORDED_CONTACT, referral=referral, channel=channel, outcome=outcome
+        actor=actor,
+        action=AuditAction.RECORDED_CONTACT,
+        referral=referral,
+        channel=channel,
+        outcome=outcome,
     )
     return attempt
 
 
 @transaction.atomic
-def add_note(*, request, pk: int, text: str, restricted: bool) -> CaseNote:
-    referral = _locked_case(request, pk)
-    _require_work(request.user, referral)
+def add_note(*, actor, pk: int, text: str, restricted: bool) -> CaseNote:
+    referral = _locked_case(actor, pk)
+    _require_work(actor, referral)
     note = CaseNote.objects.create(
-        referral=referral, author=request.user, text=text, restricted=restricted
+        referral=referral, author=actor, text=text, restricted=restricted
     )
-    audit.record(request, AuditAction.ADDED_NOTE, referral=referral, restricted=restricted)
+    audit.record(
+        actor=actor, action=AuditAction.ADDED_NOTE, referral=referral, restricted=restricted
+    )
     return note
 
 
 @transaction.atomic
-def set_next_contact(*, request, pk: int, on: date | None) -> Referral:
-    referral = _locked_case(request, pk)
-    _require_work(request.user, referral)
+def set_next_contact(*, actor, pk: int, on: date | None) -> Referral:
+    referral = _locked_case(actor, pk)
+    _require_work(actor, referral)
     if referral.status == Status.CLOSED and on is not None:
-        raise ActionNotAllowed(_("A closed case has no next contact. Reopen it first."))
+        raise Refused(_("A closed case has no next contact. Reopen it first."))
     referral.next_contact_on = on
     referral.save(update_fields=["next_contact_on", "updated_at"])
     audit.record(
-        request, AuditAction.SET_NEXT_CONTACT, referral=referral, on=on.isoformat() if on else None
+        actor=actor,
+        action=AuditAction.SET_NEXT_CONTACT,
+        referral=referral,
+        on=on.isoformat() if on else None,
     )
     return referral
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core import audit
 from core.choices import AuditAction, Channel
 from core.messaging.safe_contact import SafeContactRules
+from core.refusals import Refused
 from referrals.choices import GroupInterest, Substance, Weekday
 from referrals.forms.casework import (
     AssignForm,
@@ -20,7 +21,7 @@ from referrals.forms.casework import (
     StatusForm,
 )
 from referrals.rules import access
-from referrals.rules.workflow import TransitionNotAllowed, transitions_from
+from referrals.rules.workflow import transitions_from
 from referrals.selectors import case_timeline
 from referrals.services import casework
 
@@ -30,7 +31,7 @@ from referrals.services import casework
 def case_detail(request, pk):
     referral = access.get_visible_case(request.user, pk)
     # Every view of a case's sensitive details is audited (DESIGN.md section 3, rule 4).
-    audit.record(request, AuditAction.VIEWED_CASE, referral=referral)
+    audit.record(actor=request.user, action=AuditAction.VIEWED_CASE, referral=referral)
     return render_case(request, referral)
 
 
@@ -86,7 +87,7 @@ def run_case_action(request, pk, *, form, form_name, action, done):
     if form.is_valid():
         try:
             action(**form.cleaned_data)
-        except (casework.ActionNotAllowed, TransitionNotAllowed) as refusal:
+        except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, done)
@@ -99,8 +100,8 @@ def run_case_action(request, pk, *, form, form_name, action, done):
 def pick_up(request, pk):
     access.get_visible_case(request.user, pk)
     try:
-        casework.pick_up(request=request, pk=pk)
-    except casework.ActionNotAllowed as refusal:
+        casework.pick_up(actor=request.user, pk=pk)
+    except Refused as refusal:
         messages.error(request, str(refusal))
         return redirect("referrals:team_queue")
     messages.success(request, _("You have picked up this referral."))
@@ -117,7 +118,7 @@ def assign(request, pk):
         pk,
         form=form,
         form_name="assign_form",
-        action=lambda keyworker: casework.assign(request=request, pk=pk, keyworker_id=keyworker),
+        action=lambda keyworker: casework.assign(actor=request.user, pk=pk, keyworker_id=keyworker),
         done=_("Case assigned."),
     )
 
@@ -131,7 +132,7 @@ def change_status(request, pk):
         form=StatusForm(request.POST),
         form_name="status_form",
         action=lambda target, closed_reason: casework.change_status(
-            request=request, pk=pk, target=target, closed_reason=closed_reason
+            actor=request.user, pk=pk, target=target, closed_reason=closed_reason
         ),
         done=_("Status changed."),
     )
@@ -146,7 +147,9 @@ def record_contact_attempt(request, pk):
         pk,
         form=ContactAttemptForm(request.POST, referral=referral),
         form_name="contact_form",
-        action=lambda **answers: casework.record_contact_attempt(request=request, pk=pk, **answers),
+        action=lambda **answers: casework.record_contact_attempt(
+            actor=request.user, pk=pk, **answers
+        ),
         done=_("Contact attempt recorded."),
     )
 
@@ -159,7 +162,7 @@ def add_note(request, pk):
         pk,
         form=CaseNoteForm(request.POST),
         form_name="note_form",
-        action=lambda **answers: casework.add_note(request=request, pk=pk, **answers),
+        action=lambda **answers: casework.add_note(actor=request.user, pk=pk, **answers),
         done=_("Note added."),
     )
 
@@ -172,6 +175,6 @@ def set_next_contact(request, pk):
         pk,
         form=NextContactForm(request.POST),
         form_name="next_contact_form",
-        action=lambda on: casework.set_next_contact(request=request, pk=pk, on=on),
+        action=lambda on: casework.set_next_contact(actor=request.user, pk=pk, on=on),
         done=_("Next contact date saved."),
     )

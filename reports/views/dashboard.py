@@ -59,8 +59,8 @@ def export_table(request, slug):
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
     table = table_named(scope.with_suppression(), slug)
     audit.record(
-        request,
-        AuditAction.EXPORTED_REPORT,
+        actor=request.user,
+        action=AuditAction.EXPORTED_REPORT,
         team=scope.team,
         table=slug,
         start=scope.start.isoformat(),
@@ -79,6 +79,8 @@ def export_caseload(request):
     if not user.has_perm(EXPORT_TEAM_CASELOAD) or user.team_id is None:
         raise Http404
     rows = exports.team_caseload_rows(user.team)
-    audit.record(request, AuditAction.EXPORTED_CASELOAD, team=user.team, rows=len(rows) - 1)
+    audit.record(
+        actor=request.user, action=AuditAction.EXPORTED_CASELOAD, team=user.team, rows=len(rows) - 1
+    )
     today = timezone.localdate()
     return exports.csv_response(rows, filename=f"haven-caseload-{today}.csv")

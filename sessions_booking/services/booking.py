@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 import notices.services as notices
 from core import audit
 from core.choices import AuditAction
+from core.refusals import Refused
 from sessions_booking.models import (
     ATTENDANCE_MARKS,
     SEAT_HOLDING,
@@ -25,15 +26,12 @@ from sessions_booking.models import (
     BookingStatus,
     GroupSession,
 )
-from sessions_booking.notices import PROMOTED, SESSION_CANCELLED, SESSION_CHANGED
+from sessions_booking.notices import PROMOTED, SESSION_CANCELLED, SESSION_CHANGED, SHE_CANCELLED
 from sessions_booking.selectors import with_fill
+from sessions_booking.services.links import LinkState, confirm_coming, find_link, spend, state_of
 from sessions_booking.services.reminders import cancel_reminders, schedule_reminders
 
 ACTIVE = [BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]
-
-
-class BookingRefused(Exception):
-    """The message is shown to the member of staff as it is."""
 
 
 @dataclass(frozen=True)
@@ -62,11 +60,11 @@ def _when(session: GroupSession) -> str:
 
 def _check_can_book(session, referral, children: int, now: datetime) -> None:
     if session.is_cancelled:
-        raise BookingRefused(_("This session has been cancelled."))
+        raise Refused(_("This session has been cancelled."))
     if session.starts_at <= now:
-        raise BookingRefused(_("This session has already started."))
+        raise Refused(_("This session has already started."))
     if session.booking_cutoff <= now:
-        raise BookingRefused(
+        raise Refused(
             _("Booking for the session on %(when)s closed at %(cutoff)s.")
             % {
                 "when": _when(session),
@@ -74,11 +72,11 @@ def _check_can_book(session, referral, children: int, now: datetime) -> None:
             }
         )
     if children and (session.creche_places == 0 or not session.venue.creche_on_site):
-        raise BookingRefused(
+        raise Refused(
             _("There is no crèche at this session. Book without crèche places, or choose another.")
         )
     if session.bookings.filter(referral=referral, status__in=ACTIVE).exists():
-        raise BookingRefused(_("She is already booked into this session."))
+        raise Refused(_("She is already booked into this session."))
     overlapping = Booking.objects.filter(
         referral=referral,
         status__in=ACTIVE,
@@ -87,7 +85,7 @@ def _check_can_book(session, referral, children: int, now: datetime) -> None:
         session__ends_at__gt=session.starts_at,
     ).exclude(session=session)
     if overlapping.exists():
-        raise BookingRefused(
+        raise Refused(
             _("She is already booked into another session at that time (%(when)s).")
             % {"when": _when(overlapping.select_related("session").first().session)}
         )
@@ -95,7 +93,7 @@ def _check_can_book(session, referral, children: int, now: datetime) -> None:
 
 def book_client(
     *,
-    request,
+    actor,
     referral,
     session: GroupSession,
     children_in_creche: int = 0,
@@ -114,12 +112,12 @@ def book_client(
             status=BookingStatus.CONFIRMED if fits else BookingStatus.WAITLISTED,
             children_in_creche=children_in_creche,
             children_ages=children_ages or [],
-            booked_by=request.user,
+            booked_by=actor,
         )
         schedule_reminders(booking, now=now)
         audit.record(
-            request,
-            AuditAction.BOOKED,
+            actor=actor,
+            action=AuditAction.BOOKED,
             referral=referral,
             session=session.pk,
             status=booking.status,
@@ -127,7 +125,7 @@ def book_client(
     return booking
 
 
-def book_client_into_series(*, request, referral, series, children_in_creche=0, children_ages=None):
+def book_client_into_series(*, actor, referral, series, children_in_creche=0, children_ages=None):
     """Book every future session of a series. Returns (bookings, refusals): a session she
     cannot be booked into (say, she is busy then) is reported, not fatal."""
     now = timezone.now()
@@ -137,7 +135,7 @@ def book_client_into_series(*, request, referral, series, children_in_creche=0, 
         try:
             bookings.append(
                 book_client(
-                    request=request,
+                    actor=actor,
                     referral=referral,
                     session=session,
                     children_in_creche=children_in_creche,
@@ -145,7 +143,7 @@ def book_client_into_series(*, request, referral, series, children_in_creche=0, 
                     now=now,
                 )
             )
-        except BookingRefused as refusal:
+        except Refused as refusal:
             refusals.append((session, str(refusal)))
     return bookings, refusals
 
@@ -173,7 +171,7 @@ def promote_waitlist(session: GroupSession) -> list[Booking]:
 
 
 def cancel_booking(
-    *, request, booking: Booking, action: AuditAction = AuditAction.CANCELLED_BOOKING
+    *, actor, booking: Booking, action: AuditAction = AuditAction.CANCELLED_BOOKING
 ) -> list[Booking]:
     """Cancel a booking, free the place and promote whoever fits, in one transaction.
     Returns the promoted bookings. ``action`` is what the audit trail records (staff
@@ -182,26 +180,26 @@ def cancel_booking(
         session = _lock(booking.session_id)
         booking = session.bookings.select_for_update().get(pk=booking.pk)
         if booking.status not in ACTIVE:
-            raise BookingRefused(_("This booking is not active."))
+            raise Refused(_("This booking is not active."))
         if session.starts_at <= timezone.now():
-            raise BookingRefused(
+            raise Refused(
                 _("The session has started: mark her attendance in the register instead.")
             )
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
         cancel_reminders([booking.pk])
-        audit.record(request, action, referral=booking.referral, session=session.pk)
+        audit.record(actor=actor, action=action, referral=booking.referral, session=session.pk)
         return promote_waitlist(session)
 
 
-def cancel_session(*, session: GroupSession, cancelled_by, request) -> int:
+def cancel_session(*, actor, session: GroupSession) -> int:
     """Cancel a session and every active booking in it; each woman is told within her
     safe-contact rules (a notice queued with the change). Returns how many bookings were
     cancelled."""
     with transaction.atomic():
         session = _lock(session.pk)
         if session.is_cancelled:
-            raise BookingRefused(_("This session is already cancelled."))
+            raise Refused(_("This session is already cancelled."))
         session.cancelled_at = timezone.now()
         session.save(update_fields=["cancelled_at"])
         bookings = list(session.bookings.filter(status__in=ACTIVE).select_related("referral"))
@@ -211,8 +209,8 @@ def cancel_session(*, session: GroupSession, cancelled_by, request) -> int:
         cancel_reminders(b.pk for b in bookings)
         for booking in bookings:
             audit.record(
-                request,
-                AuditAction.CANCELLED_BOOKING,
+                actor=actor,
+                action=AuditAction.CANCELLED_BOOKING,
                 referral=booking.referral,
                 session=session.pk,
                 reason="session cancelled",
@@ -224,13 +222,13 @@ def cancel_session(*, session: GroupSession, cancelled_by, request) -> int:
 MISSED = [BookingStatus.DID_NOT_ATTEND]
 
 
-def mark_attendance(*, request, session: GroupSession, marks: dict[int, str]) -> None:
+def mark_attendance(*, actor, session: GroupSession, marks: dict[int, str]) -> None:
     """Record the register: attended, late, did not attend or cancelled late, for booked
     women only. Two missed sessions in a row flag her case for her keyworker."""
     with transaction.atomic():
         session = _lock(session.pk)
         if session.starts_at > timezone.now():
-            raise BookingRefused(_("The register opens when the session starts."))
+            raise Refused(_("The register opens when the session starts."))
         bookings = {
             b.pk: b
             for b in session.bookings.filter(status__in=SEAT_HOLDING).select_related("referral")
@@ -242,9 +240,12 @@ def mark_attendance(*, request, session: GroupSession, marks: dict[int, str]) ->
             booking.status = mark
             booking.save(update_fields=["status", "updated_at"])
             audit.record(
-                request, AuditAction.MARKED_ATTENDANCE, referral=booking.referral,
-                session=session.pk, mark=mark,
-            )  # fmt: skip
+                actor=actor,
+                action=AuditAction.MARKED_ATTENDANCE,
+                referral=booking.referral,
+                session=session.pk,
+                mark=mark,
+            )
             update_missed_in_a_row(booking.referral)
 
 
@@ -292,3 +293,32 @@ def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> i
     ids = list(session.bookings.filter(status__in=ACTIVE).values_list("pk", flat=True))
     notices.queue(SESSION_CHANGED, *ids)
     return len(ids)
+
+
+def answer_by_her_link(*, token: str, action: str):
+    """She confirms or cancels through the link in her reminder (no member of staff acts, so
+    the audit trail records no actor). Returns the link (None if unknown) and the state that
+    stopped the answer, or None when it was done. Cancelling gives her place to the next
+    woman waiting and tells her keyworker."""
+    with transaction.atomic():
+        link = find_link(token, for_update=True)
+        state = state_of(link)
+        if state is not LinkState.OPEN:
+            return link, state
+        referral = link.booking.referral
+        if action == "confirm":
+            confirm_coming(link)
+            audit.record(
+                actor=None,
+                action=AuditAction.SHE_CONFIRMED,
+                referral=referral,
+                booking=link.booking_id,
+            )
+            return link, None
+        try:
+            cancel_booking(actor=None, booking=link.booking, action=AuditAction.SHE_CANCELLED)
+        except Refused:  # the session started a moment ago
+            return link, LinkState.EXPIRED
+        spend(link)
+        notices.queue(SHE_CANCELLED, link.booking_id)
+    return link, None

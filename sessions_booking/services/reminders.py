@@ -32,6 +32,7 @@ from core.messaging.delivery import (
     backend_for,
 )
 from core.messaging.safe_contact import SafeContactRules, automated_channel, latest_safe_moment
+from core.refusals import Refused
 from sessions_booking.models import Booking, BookingStatus, Reminder, ReminderStatus
 from sessions_booking.rules.wording import render, saved_wordings, values_for, wording_for
 from sessions_booking.services.links import issue_link
@@ -314,29 +315,25 @@ def release(reminder_ids) -> None:
     )
 
 
-class ResendRefused(Exception):
-    pass
-
-
 RESENDABLE = [ReminderStatus.SENT, ReminderStatus.FAILED, ReminderStatus.NEEDS_CALL]
 
 
-def resend_reminder(*, request, reminder: Reminder, now=None) -> Reminder:
+def resend_reminder(*, actor, reminder: Reminder, now=None) -> Reminder:
     """A keyworker asks for a reminder to go again now (she lost the message, or it
     failed). Only on a channel that is safe at this moment; a new idempotency reference
     makes it a new message. Audited, with what happened before."""
     now = now or timezone.now()
     booking = reminder.booking
     if reminder.status not in RESENDABLE:
-        raise ResendRefused(_("This reminder is not sent or failed, so it cannot be resent."))
+        raise Refused(_("This reminder is not sent or failed, so it cannot be resent."))
     if booking.status != BookingStatus.CONFIRMED or booking.session.starts_at <= now:
-        raise ResendRefused(_("Only a confirmed place in a session still to come has reminders."))
+        raise Refused(_("Only a confirmed place in a session still to come has reminders."))
     rules = SafeContactRules.for_referral(booking.referral)
     channel = automated_channel(
         rules=rules, phone=booking.referral.phone, email=booking.referral.email
     )
     if channel is None or not rules.moment_is_safe(now):
-        raise ResendRefused(
+        raise Refused(
             _(
                 "It is not safe to message her now (no safe channel, or outside her safe "
                 "times). Call her within her safe times instead."
@@ -352,8 +349,8 @@ def resend_reminder(*, request, reminder: Reminder, now=None) -> Reminder:
     reminder.sent_at, reminder.provider_reference = None, ""
     reminder.save()
     audit.record(
-        request,
-        AuditAction.RESENT_REMINDER,
+        actor=actor,
+        action=AuditAction.RESENT_REMINDER,
         referral=booking.referral,
         reminder=reminder.pk,
         offset_hours=reminder.offset_hours,

@@ -12,12 +12,13 @@ import notices.services as notices
 from core import audit
 from core.choices import AuditAction
 from core.permissions import CONFIGURE_SERVICE
+from core.refusals import Refused
 from referrals.rules import access
 from sessions_booking.forms.booking import AttendanceForm, BookSessionForm
 from sessions_booking.models import SEAT_HOLDING, Booking, GroupSession, Programme, Reminder
 from sessions_booking.selectors import upcoming_sessions, with_fill
 from sessions_booking.services import booking as rules
-from sessions_booking.services.reminders import RESENDABLE, ResendRefused, resend_reminder
+from sessions_booking.services.reminders import RESENDABLE, resend_reminder
 from sessions_booking.tasks import send_due_reminders
 from sessions_booking.views.calendar_file import booking_calendar
 
@@ -89,17 +90,17 @@ def book(request, pk):
         try:
             if form.cleaned_data["whole_series"] and session.series_id:
                 bookings, refusals = rules.book_client_into_series(
-                    request=request, referral=referral, series=session.series, **details
+                    actor=request.user, referral=referral, series=session.series, **details
                 )
                 for refused, reason in refusals:
                     messages.warning(request, f"{refused}: {reason}")
             else:
                 bookings = [
                     rules.book_client(
-                        request=request, referral=referral, session=session, **details
+                        actor=request.user, referral=referral, session=session, **details
                     )
                 ]
-        except rules.BookingRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
             confirmed = sum(b.status == "confirmed" for b in bookings)
@@ -126,8 +127,8 @@ def workable_booking(user, pk) -> Booking:
 def cancel(request, pk):
     booking = workable_booking(request.user, pk)
     try:
-        promoted = rules.cancel_booking(request=request, booking=booking)
-    except rules.BookingRefused as refusal:
+        promoted = rules.cancel_booking(actor=request.user, booking=booking)
+    except Refused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, _("Booking cancelled."))
@@ -143,8 +144,8 @@ def resend(request, pk):
     reminder = get_object_or_404(Reminder.objects.select_related("booking__session"), pk=pk)
     workable_case(request.user, reminder.booking.referral_id)
     try:
-        resend_reminder(request=request, reminder=reminder)
-    except ResendRefused as refusal:
+        resend_reminder(actor=request.user, reminder=reminder)
+    except Refused as refusal:
         messages.error(request, str(refusal))
     else:
         transaction.on_commit(lambda: notices.wake(send_due_reminders), robust=True)
@@ -156,7 +157,12 @@ def resend(request, pk):
 @login_required
 def calendar_file(request, pk):
     booking = workable_booking(request.user, pk)
-    audit.record(request, AuditAction.EXPORTED, referral=booking.referral, what="booking .ics")
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORTED,
+        referral=booking.referral,
+        what="booking .ics",
+    )
     response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     return response
@@ -220,8 +226,8 @@ def attendance(request, pk):
     form = AttendanceForm(request.POST, bookings=bookings)
     if form.is_valid():
         try:
-            rules.mark_attendance(request=request, session=session, marks=form.marks())
-        except rules.BookingRefused as refusal:
+            rules.mark_attendance(actor=request.user, session=session, marks=form.marks())
+        except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Register saved."))

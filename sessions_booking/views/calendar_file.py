@@ -1,5 +1,6 @@
 """An .ics file for a booking. Discreet: the title names nothing unless she allowed it."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -16,7 +17,7 @@ def booking_calendar(booking) -> bytes:
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     if referral.may_name_service:
-        event.add("summary", f"Haven: {session.programme.name}")
+        event.add("summary", f"{settings.SERVICE_NAME}: {session.programme.name}")
     else:
         event.add("summary", _("Appointment"))
     event.add("location", session.venue.address.replace("\n", ", "))

@@ -7,19 +7,14 @@ address: the tokens cannot be guessed, and this keeps it so.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-import notices.services as notices
-from core import audit
-from core.choices import AuditAction
 from core.languages import site_language
-from sessions_booking.notices import SHE_CANCELLED
-from sessions_booking.services import booking as rules
-from sessions_booking.services.links import LinkState, confirm_coming, find_link, spend, state_of
+from sessions_booking.services.booking import answer_by_her_link
+from sessions_booking.services.links import LinkState, find_link, state_of
 
 STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.CANCELLED: 200}
 
@@ -57,23 +52,7 @@ def booking_link(request, token):
     if action not in ("confirm", "cancel"):
         link = find_link(token)
         return _page(request, link, state_of(link), status=400, problem="choose")
-    with transaction.atomic():
-        link = find_link(token, for_update=True)
-        state = state_of(link)
-        if state is not LinkState.OPEN:
-            return _page(request, link, state)
-        referral = link.booking.referral
-        if action == "confirm":
-            confirm_coming(link)
-            audit.record(request, AuditAction.SHE_CONFIRMED, referral=referral,
-                         booking=link.booking_id)  # fmt: skip
-        else:
-            try:
-                rules.cancel_booking(
-                    request=request, booking=link.booking, action=AuditAction.SHE_CANCELLED
-                )
-            except rules.BookingRefused:
-                return _page(request, link, LinkState.EXPIRED)
-            spend(link)
-            notices.queue(SHE_CANCELLED, link.booking_id)
+    link, stopped_by = answer_by_her_link(token=token, action=action)
+    if stopped_by is not None:
+        return _page(request, link, stopped_by)
     return redirect("sessions_booking:booking_link", token=token)

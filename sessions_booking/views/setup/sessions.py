@@ -10,12 +10,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.permissions import service_admins_only
+from core.refusals import Refused
 from sessions_booking.forms import SeriesEditForm, SeriesForm, SessionForm
 from sessions_booking.models import GroupSession, Programme, SessionSeries
 from sessions_booking.rules.sessions import why_unchangeable
 from sessions_booking.selectors import with_fill
 from sessions_booking.services import scheduling
-from sessions_booking.services.booking import BookingRefused, cancel_session
+from sessions_booking.services.booking import cancel_session
 from sessions_booking.views.setup.calendar_pages import read_day
 from sessions_booking.views.setup.common import FORM_METHODS, render_form
 
@@ -220,8 +221,8 @@ def session_cancel(request, pk):
         # Cancelling is a booking action: it cancels every booking, tells each woman within
         # her safe-contact rules and writes the audit trail.
         try:
-            cancelled = cancel_session(session=session, cancelled_by=request.user, request=request)
-        except BookingRefused as refusal:
+            cancelled = cancel_session(actor=request.user, session=session)
+        except Refused as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(

@@ -10,6 +10,8 @@ WITH_SERVICES := $(BIN)/python -m config.devservices --
 AS_OWNER := DATABASE_URL="$${MIGRATION_DATABASE_URL:-$$DATABASE_URL}"
 BOOTSTRAP_VERSION ?= 5.3.9
 AXE_VERSION ?= 4.14.1
+# Haven's packages, lowest layer first (docs/layout.md).
+APPS := config core notices accounts referrals sessions_booking home reports dataprotection
 
 .PHONY: run test test-clocks audit bench profile lint format chromium gettext translations clean vendor-bootstrap vendor-axe lock
 
@@ -29,7 +31,8 @@ run: $(STAMP)
 test: $(STAMP) chromium gettext
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r config accounts referrals sessions_booking notices bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit -q -c pyproject.toml -r $(APPS) bench
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 		$(AS_OWNER) $(BIN)/python -m pytest $(PYTEST_ARGS)'
 
@@ -75,13 +78,14 @@ gettext:
 	    apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 	  else echo "Install gettext first: sudo apt-get install gettext" >&2; exit 1; fi; }
 
-## translations: update locale/*/django.po from the code and compile them (README, "Languages")
+## translations: update locale/*/django.po from the code and compile them (docs/languages.md)
 translations: $(STAMP) gettext
 	$(BIN)/python manage.py update_translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -10,7 +10,7 @@ MFA_PROTECTED_PREFIXES = ("/staff/", "/django-admin/")
 
 class RequireMFAMiddleware:
     """No case data before MFA: a signed-in user without an authenticator is sent to set one
-    up from every staff page (DESIGN.md section 5). allauth's own pages under /accounts/
+    up from every staff page (docs/design.md, roles). allauth's own pages under /accounts/
     (MFA setup, password change, sign out) stay reachable."""
 
     def __init__(self, get_response):

@@ -1,7 +1,8 @@
 """Staff accounts pages: the people list, invitations, deactivation and the session keep-alive.
 
 Only service admins (permission ``referrals.invite_staff``) see the people pages; everyone
-else gets 404, so the pages' existence is not revealed (least privilege, DESIGN.md section 3).
+else gets 404, so the pages' existence is not revealed (least privilege, docs/design.md,
+safety rules).
 """
 
 from allauth.mfa.models import Authenticator

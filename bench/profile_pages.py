@@ -1,4 +1,4 @@
-"""Server CPU per request for the pages issue 9 measures, rendered in this process.
+"""Server CPU per request for the pages `make bench` loads, rendered in this process.
 
     make profile                                       # seed a database of its own, then measure
     make profile PROFILE_ARGS=--reuse-db               # measure again on the database seeded before

@@ -1,13 +1,13 @@
 """Benchmark: the web pages under load, served the way production serves them.
 
-Issue 9, the HTTP part: requests per second, p50/p95/p99 latency and errors for the public
+The HTTP part: requests per second, p50/p95/p99 latency and errors for the public
 form (its first page, and the whole journey through its steps), a keyworker's caseload
 page, a case page and the groups calendar, each compared with a minimal Django view served
 by the same gunicorn (the framework ceiling); booking under contention (200 simultaneous
 attempts at 12 places); peak memory per gunicorn worker. Targets, on 2 cores: caseload,
 case and calendar p95 under 150 ms at 20 concurrent users; the public form at least 40%
 of the ceiling; exactly 12 confirmed and no 5xx under contention; under 150 MB per worker;
-the dashboard (issue 7) p95 under 500 ms on a year of data.
+the dashboard p95 under 500 ms on a year of data.
 
 - Data: a year of one region (bench/web_seed.py), by bulk inserts, then VACUUM ANALYZE
   (a year-old database has planner statistics).

@@ -1,4 +1,4 @@
-"""Server-side sessions, encrypted at rest (DESIGN.md section 3, rule 2).
+"""Server-side sessions, encrypted at rest (docs/design.md, safety rule 2).
 
 Between the steps of the public form her unfinished answers live in her session (formtools'
 session storage), so a session row holds her name, how to reach her safely and what she has

@@ -5,7 +5,7 @@ class NoStoreMiddleware:
     """Tell browsers and proxies never to keep a copy of any page Haven renders.
 
     A woman may be using a shared phone: the Back button, the history and the cache must not
-    show what she read or typed (DESIGN.md section 3, rule 2). Staff pages hold case data, so
+    show what she read or typed (docs/design.md, safety rule 2). Staff pages hold case data, so
     the same rule serves them. Static files are answered by WhiteNoise before this runs and
     stay cacheable.
     """
@@ -25,7 +25,7 @@ class NoStoreMiddleware:
 class SameOriginNullOriginMiddleware:
     """Let Django's CSRF protection work with ``Referrer-Policy: no-referrer``.
 
-    Under that policy (DESIGN.md section 3, rule 2) browsers send ``Origin: null`` with a
+    Under that policy (docs/design.md, safety rule 2) browsers send ``Origin: null`` with a
     form POST even to the same site, which Django's CsrfViewMiddleware would reject. When the
     browser's Fetch Metadata says the request came from this same origin (``Sec-Fetch-Site``
     cannot be set by page scripts), or is absent (older browsers), we put our own origin in

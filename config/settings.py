@@ -128,11 +128,11 @@ DATABASES = {
 }
 # The PostgreSQL role the web and worker processes connect as (DATABASE_URL's user); it owns
 # nothing. Set it where migrations run as the owner (MIGRATION_DATABASE_URL): every migrate
-# then grants it its rights (core/database_roles.py; README, "Database roles").
+# then grants it its rights (core/database_roles.py; docs/operations.md "Database roles").
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Bounded waits (README, "When PostgreSQL is down"): libpq gives up on a server that does
+# Bounded waits (docs/operations.md "When PostgreSQL is down"): libpq gives up on a server that does
 # not let it connect after DB_CONNECT_TIMEOUT seconds. Web processes (config/gunicorn.py)
 # also set DB_STATEMENT_TIMEOUT_MS, PostgreSQL's own limit on a statement (workers and
 # migrations may take longer), and config/db_deadline.py stops a request waiting for a
@@ -150,7 +150,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # The cache is in PostgreSQL (the table comes with accounts' migrations): what it holds
 # guards sign-in (allauth's and django-ratelimit's counters, used authenticator codes) and
-# must hold while Redis is down, or staff could not sign in (README, "When Redis is down").
+# must hold while Redis is down, or staff could not sign in (docs/operations.md, "When Redis
+# is down").
 # Redis carries only Celery's queue.
 CACHES = {
     "default": {
@@ -244,7 +245,7 @@ PGHISTORY_APPEND_ONLY = True
 # are translated; staff pages are English. Each language is named in itself, as the
 # language switcher shows it (Django's own local name for "pa" is in Latin letters; ours is
 # Gurmukhi). English is unprefixed (/refer/), the others by prefix (/pl/refer/): the
-# language lives in the address, never in a cookie (README, "Languages").
+# language lives in the address, never in a cookie (docs/languages.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [
     ("en-gb", "English"),

@@ -1,5 +1,6 @@
 """Two PostgreSQL roles: the owner, which runs migrations, and the application role, which
-the web and worker processes connect as and which owns nothing (README, "Database roles").
+the web and worker processes connect as and which owns nothing (docs/operations.md,
+"Database roles").
 
 After every ``migrate`` (run as the owner), ``grant_application_role`` gives the
 application role exactly what the running service needs: read and write rows, use the

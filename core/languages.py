@@ -1,4 +1,4 @@
-"""The languages her pages are shown in (README, "Languages").
+"""The languages her pages are shown in (docs/languages.md).
 
 The language is part of the address: English unprefixed (/refer/about/), every other
 language under its code (/pl/refer/about/), from Django's i18n_patterns. Switching language

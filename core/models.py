@@ -6,7 +6,7 @@ from core.choices import AuditAction
 
 
 class AuditEvent(models.Model):
-    """Append-only record of who looked at or did what to a case (DESIGN.md section 3,
+    """Append-only record of who looked at or did what to a case (docs/design.md, safety
     rule 4). Field-level before/after values are kept by pghistory's event tables; this
     table records actions, including views and exports, which change nothing.
 

@@ -27,7 +27,7 @@ STAFF = "staff"
 KEEP = "keep"  # kept: a statistic, a date, or not about her
 CLEAR = "clear"  # emptied (NULL, "", [], False or 0)
 
-# Who can see what (DESIGN.md section 5).
+# Who can see what (docs/design.md, roles).
 CASE_STAFF = "Her keyworker and her team's leads; the data protection role in a subject access copy"
 RESTRICTED_STAFF = "Her keyworker and her team's leads only (restricted notes)"
 AUDITORS = "Team leads (their team's), service admins (all)"
@@ -60,7 +60,7 @@ def hers(purpose, *, seen_by=CASE_STAFF, plain_because=""):
 
 
 # Why a field about her stays readable by the database: what the service does with it in
-# SQL, and what protects it instead (README, "Encryption at rest").
+# SQL, and what protects it instead (docs/data-protection.md "Encryption at rest").
 PROTECTED = (
     "; protected instead by the staff access rules, the database's own access control and "
     "the deployment's disk and backup encryption"

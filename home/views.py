@@ -8,8 +8,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.links import pk_url_maker
 from core.permissions import MANAGE_TEAM_CASES, WORK_OWN_CASES
+from core.url_makers import pk_url_maker
 from referrals.forms.casework import CaseFilterForm
 from referrals.forms.public_layout import public_fields
 from referrals.selectors import caseload, due_contacts, team_queue

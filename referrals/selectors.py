@@ -36,7 +36,7 @@ SORTS = {
 
 
 # Contact details and free text, encrypted at rest: no list shows them, and decrypting
-# them for every row of every list was a tenth of the caseload page's time (issue 9).
+# them for every row of every list was a tenth of the caseload page's time.
 ENCRYPTED_FIELDS = tuple(
     field.name for field in Referral._meta.concrete_fields if isinstance(field, EncryptedFieldMixin)
 )

@@ -217,7 +217,7 @@ class ReminderStatus(models.TextChoices):
 
 @pghistory.track(pghistory.UpdateEvent("status_changed", condition=pghistory.AnyChange("status")))
 class Reminder(models.Model):
-    """One reminder per booking per offset (DESIGN.md section 4). ``send_at`` is the due
+    """One reminder per booking per offset (docs/design.md, the domain). ``send_at`` is the due
     time moved into her safe times; a reminder with no safe channel or no safe moment is
     never sent and goes on her keyworker's call list instead."""
 

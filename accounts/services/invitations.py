@@ -49,8 +49,8 @@ def _link_lifetime() -> str:
 
 
 def send_invitation(user: User) -> None:
-    # Neutral wording (DESIGN.md section 3): an email seen by someone else names neither the
-    # service nor what it does.
+    # Neutral wording (docs/design.md, safety rules): an email seen by someone else names
+    # neither the service nor what it does.
     message = _(
         "Hello %(name)s,\n\n"
         "A staff account has been created for you. To start using it, choose your password "

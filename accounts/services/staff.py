@@ -62,7 +62,7 @@ def upsert_staff_user(
     user.team = team
     user.is_staff = django_admin
     # Never a superuser: superusers pass every permission check, which would give a service
-    # admin every case (least privilege, DESIGN.md section 3 rule 4). The Django admin
+    # admin every case (least privilege, docs/design.md, safety rule 4). The Django admin
     # works from the service_admin group's model permissions instead.
     user.is_superuser = False
     user.is_active = True
@@ -137,7 +137,7 @@ def change_staff_roles(
     """Give ``user`` exactly ``roles`` in ``team``; returns her roles before.
 
     Only people who manage staff may, never on their own account (nobody grants herself a
-    role, DESIGN.md section 3 rule 4). The notices are sent inside the transaction: if they
+    role, docs/design.md, safety rule 4). The notices are sent inside the transaction: if they
     cannot be sent, nothing changes, so no role is ever given unannounced."""
     if not actor.has_perm(INVITE_STAFF):
         raise PermissionDenied("Only service admins change roles.")

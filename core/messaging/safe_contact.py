@@ -1,4 +1,4 @@
-"""A woman's safe-contact rules as plain functions (DESIGN.md section 3, rule 3).
+"""A woman's safe-contact rules as plain functions (docs/design.md, safety rule 3).
 
 Used by the referral form (to decide whether any confirmation may be sent), by keyworkers'
 screens and by the reminders.

@@ -93,7 +93,7 @@ class ContactAttemptForm(forms.Form):
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the channels she said are safe can even be chosen (DESIGN.md section 3).
+        # Only the channels she said are safe can even be chosen (docs/design.md, safety rules).
         self.fields["channel"].choices = [
             (value, label) for value, label in Channel.choices if value in referral.safe_channels
         ]

@@ -1,6 +1,6 @@
 """The steps of the referral form about what would help her: her safety, health, children
-and the groups she would come to. Four steps, each at most about two phone screens (issue
-15; see referrals/forms/steps.py for the others)."""
+and the groups she would come to. Four steps, each at most about two phone screens
+(see referrals/forms/steps.py for the others)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

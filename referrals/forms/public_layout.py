@@ -1,7 +1,7 @@
 """What the public form's templates need to draw each field (templates/referrals/fields/).
 
 The public steps are drawn by our own small templates rather than django-crispy-forms:
-crispy's nested templates cost about two-thirds of the first page's server time (issue 9).
+crispy's nested templates cost about two-thirds of the first page's server time.
 Everything a field's markup depends on is worked out here, once per field, so the template
 is a single loop with no includes and no per-option logic: the ids that tie a label, hint
 and error to the input, the Bootstrap classes, and each choice of a radio or checkbox group.
@@ -15,7 +15,7 @@ The wiring follows the GOV.UK Design System and what crispy drew before:
 - the error summary links to the input, or to a group's first option (``anchor``);
 - every control has ``autocomplete="off"``: the browser neither offers her answers as
   suggestions later nor restores them into a page she left with "Exit this page"
-  (DESIGN.md section 3, rule 2; Chromium restores no control that has it).
+  (docs/design.md, safety rule 2; Chromium restores no control that has it).
 """
 
 import html

@@ -219,7 +219,7 @@ class KeepingSafeForm(PlainErrorsMixin):
 # Each step is at most about two phone screens (1,500 px at 360 x 740, measured in
 # tests/browser/test_public_form_steps_in_browser.py): "Keeping you safe" and "What would
 # help" (now referrals/forms/need_steps.py) were one page each, of ten and seventeen
-# questions (issue 15). A step validates only its own fields.
+# questions. A step validates only its own fields.
 class SafeTimesForm(PlainErrorsMixin):
     title = _("Safe times")
     referrer_wording = {
@@ -316,7 +316,7 @@ class ReferrerForm(HoneypotMixin, PlainErrorsMixin):
     title = _("About you, the referrer")
 
     # Each required field says which it is, in the error summary and by the field: six
-    # "Please answer this question." lines on an empty page told her nothing (issue 15).
+    # "Please answer this question." lines on an empty page told her nothing.
     referrer_name = forms.CharField(
         label=_("Your name"),
         max_length=SHORT_TEXT,

@@ -1,4 +1,4 @@
-"""Her health and safety answers, encrypted at rest (issue 16, finding 4).
+"""Her health and safety answers, encrypted at rest.
 
 Each answer gets an encrypted column beside the plain one; every row's answer is copied
 across through the model (which encrypts it), then the plain column is dropped and the new

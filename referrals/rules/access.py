@@ -1,4 +1,4 @@
-"""Who may see and do what with which case (DESIGN.md section 5). Every case view and
+"""Who may see and do what with which case (docs/design.md, roles). Every case view and
 action goes through these functions; a case outside them is a 404, never a 403, so its
 existence is not revealed."""
 

@@ -21,7 +21,7 @@ CONSENT_WORDING = {
             "to a child, Haven may have to share information to keep people safe, even "
             "without this agreement."
         ),
-        # The same statements as a professional referring her reads them (issue 15).
+        # The same statements as a professional referring her reads them.
         "store_referrer": _(
             "She agrees that Haven can keep the details given on this form, securely, to "
             "arrange support for her. Only the staff who support her can see them."

@@ -1,4 +1,4 @@
-"""The case status workflow as one table (DESIGN.md section 4):
+"""The case status workflow as one table (docs/design.md, the domain):
 
     new -> contacting -> assessment -> active -> closed (with a reason)
     closed -> contacting (reopen, team leads only)

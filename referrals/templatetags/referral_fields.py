@@ -1,7 +1,7 @@
 """``{{ form|plain_form }}`` and ``{{ form.field|plain_field }}``: a form or one field drawn
 by Haven's own field template (templates/referrals/fields/fields.html, the public form's),
 instead of crispy-forms' ``|crispy`` and ``|as_crispy_field``. The same Bootstrap 5 markup
-and accessibility wiring at a fraction of the server time (issue 9)."""
+and accessibility wiring at a fraction of the server time."""
 
 from django import forms, template
 from django.template.loader import get_template

@@ -1,6 +1,6 @@
 """The public pages of referrals: home, the self-referral and professional forms and the
 confirmation page. config/urls.py serves them under i18n_patterns: English at /refer/,
-every other language under its prefix, e.g. /pl/refer/ (README, "Languages")."""
+every other language under its prefix, e.g. /pl/refer/ (docs/languages.md)."""
 
 from django.urls import path
 

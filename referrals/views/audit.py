@@ -1,5 +1,5 @@
-"""The audit log: team leads see their team's, service admins everyone's (DESIGN.md
-section 5). Reading it is not itself recorded; exporting it will be."""
+"""The audit log: team leads see their team's, service admins everyone's (docs/design.md,
+roles). Reading it is not itself recorded; exporting it will be."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator

@@ -30,7 +30,7 @@ from referrals.services import casework
 @login_required
 def case_detail(request, pk):
     referral = access.get_visible_case(request.user, pk)
-    # Every view of a case's sensitive details is audited (DESIGN.md section 3, rule 4).
+    # Every view of a case's sensitive details is audited (docs/design.md, safety rule 4).
     audit.record(actor=request.user, action=AuditAction.VIEWED_CASE, referral=referral)
     return render_case(request, referral)
 

@@ -4,7 +4,7 @@ Opening the self-referral form is the busiest public request, and for a visitor 
 cookies at all (no session, no CSRF cookie, no messages) every such page is the same
 except for two values: the CSRF token and the signed moment she opened the form (the
 too-fast check). Drawing it through the template engine each time was most of its cost
-(issue 9), so the first drawing is kept in this process's memory, keyed by address and
+, so the first drawing is kept in this process's memory, keyed by address and
 language, with those two values cut out; later visitors get a copy with fresh values put
 in. Anything else (a cookie, a query string, a POST, a page that is not a plain 200) goes
 to the view as usual. Kept for PAGE_SECONDS, so a changed template or list of areas shows

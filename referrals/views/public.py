@@ -4,7 +4,7 @@ PostgreSQL) between steps; nothing is kept in the browser.
 
 A visitor who has only looked at the form has no session: it is made by her first answer
 (a POST). Opening the form is the busiest public request, and a session row for every
-visitor who only looks cost a quarter of it (issue 9)."""
+visitor who only looks cost a quarter of it."""
 
 import logging
 import time

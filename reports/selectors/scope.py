@@ -1,4 +1,4 @@
-"""Who sees which figures (DESIGN.md section 5: team leads their team, service admins the
+"""Who sees which figures (docs/design.md, roles: team leads their team, service admins the
 whole service, aggregate only) and over which dates."""
 
 from dataclasses import dataclass

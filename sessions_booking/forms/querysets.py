@@ -18,7 +18,7 @@ def active_staff(*, also=()):
 
 def programme_label(programme: Programme) -> str:
     """How a programme is offered in a list: women-only is the default, so only the
-    exception is spelled out (DESIGN.md section 3, rule 5)."""
+    exception is spelled out (docs/design.md, safety rule 5)."""
     if programme.women_only:
         return str(programme.name)
     return _("%(name)s (open to everyone, not women-only)") % {"name": programme.name}

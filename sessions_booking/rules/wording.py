@@ -1,4 +1,4 @@
-"""The words of a reminder (DESIGN.md section 3, rule 3): discreet by default.
+"""The words of a reminder (docs/design.md, safety rule 3): discreet by default.
 
 A template is plain text with named placeholders, e.g. ``Reminder: {when} at {where}.
 To confirm or cancel: {link}``. No other template syntax is accepted (no attribute access,
@@ -38,7 +38,7 @@ DISALLOWED_WORDS = {
 }  # fmt: skip
 
 # Built-in wording, used until an admin saves her own. Non-English texts are drafts that
-# need a native speaker's review before go-live (README, "Languages").
+# need a native speaker's review before go-live (docs/languages.md).
 DEFAULTS = {
     ("en", False): ("Reminder", "Reminder: {when} at {where}. To confirm or cancel: {link}"),
     ("en", True): (

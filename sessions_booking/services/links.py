@@ -1,4 +1,4 @@
-"""The confirm/cancel link in each reminder (DESIGN.md section 3, rule 3).
+"""The confirm/cancel link in each reminder (docs/design.md, safety rule 3).
 
 The token is 12 URL-safe characters from ``secrets`` (72 random bits): short enough for an
 SMS, far too many to guess, and the link page is rate limited. Only its SHA-256 is stored,

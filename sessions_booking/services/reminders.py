@@ -1,4 +1,4 @@
-"""Reminders for confirmed bookings (DESIGN.md section 3 rule 3, section 4).
+"""Reminders for confirmed bookings (docs/design.md, safety rule 3, section 4).
 
 Lifecycle: ``schedule_reminders`` when a booking is confirmed (and again when its session
 moves), ``cancel_reminders`` when it is cancelled. ``sweep`` is what Celery beat runs every

@@ -1,7 +1,7 @@
 """Staff pages for running the groups: calendar, venues, programmes, sessions and series.
 
 Only service admins (permission ``referrals.configure_service``) see these pages; anyone
-else signed in gets 404, so the pages' existence is not revealed (DESIGN.md section 3,
+else signed in gets 404, so the pages' existence is not revealed (docs/design.md, safety
 rule 4). Views only translate HTTP into calls to ``scheduling`` and ``selectors``; a refused
 form comes back with everything typed in it and the reasons at the top (status 400).
 

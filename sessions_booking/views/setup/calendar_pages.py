@@ -3,7 +3,7 @@
 A week holds about 58 sessions, a month about 250. Each card's words (times, fill,
 women-only badge, link) are worked out here, with the sentence's wording translated once
 per page rather than once per card, so the template draws each card without includes or
-translation lookups: those were most of the page's server time (issue 9)."""
+translation lookups: those were most of the page's server time."""
 
 import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from core.links import pk_url_maker
 from core.permissions import service_admins_only
+from core.url_makers import pk_url_maker
 from sessions_booking.models import GroupSession
 from sessions_booking.selectors import sessions_between
 from sessions_booking.services import scheduling

@@ -75,7 +75,7 @@ gettext:
 	    apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 	  else echo "Install gettext first: sudo apt-get install gettext" >&2; exit 1; fi; }
 
-## translations: update locale/*/django.po from the code and compile them (README, "Languages")
+## translations: update locale/*/django.po from the code and compile them (docs/languages.md)
 translations: $(STAMP) gettext
 	$(BIN)/python manage.py update_translations
 

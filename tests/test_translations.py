@@ -1,6 +1,6 @@
 """The translation catalogues (locale/*/LC_MESSAGES/django.po): up to date with the code,
 every public message translated into every language, compiled files current, and each
-marked as a draft awaiting a native speaker's review (README, "Languages")."""
+marked as a draft awaiting a native speaker's review (docs/languages.md)."""
 
 import gettext
 import re

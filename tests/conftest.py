@@ -6,7 +6,8 @@ from django.test import RequestFactory
 from core.permissions import Role
 from tests.factories import UserFactory, enable_mfa
 
-# --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").
+# --clock / HAVEN_TEST_CLOCK: the whole suite on another day (docs/testing.md, "Any day,
+# any clock").
 pytest_plugins = ["tests.clock"]
 
 

@@ -1,6 +1,6 @@
 """Outage drills with production settings (issue 17): gunicorn, a real Celery worker and
 beat, and a Redis and a PostgreSQL that the test starts itself and stops or freezes. The
-clock on the wall is measured as a person waits: each bound below is what the README
+clock on the wall is measured as a person waits: each bound below is what docs/operations.md
 promises, with room for a busy test machine; the measured times are printed.
 
 - Redis stopped: her Send shows her reference, twice pressed stores one referral, staff

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from pghistory.models import Event
 
-APPS = ("accounts", "referrals", "sessions_booking")
+APPS = ("core", "accounts", "referrals", "sessions_booking")
 
 # Whose data a field is.
 HER = "her"  # the woman referred
@@ -268,7 +268,7 @@ MODELS: dict[str, ModelUse] = {
         path_to_her="referral",
         delete_rows=True,
     ),
-    "referrals.AuditEvent": ModelUse(
+    "core.AuditEvent": ModelUse(
         "The audit log: who viewed or did what, and when (append-only; the detail never "
         "holds her personal data)",
         {

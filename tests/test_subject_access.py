@@ -130,7 +130,7 @@ def test_every_model_about_her_is_in_the_export(client, world):
         "referrals.StatusChange": "status_changes",
         "referrals.ContactAttempt": "contact_attempts",
         "referrals.CaseNote": "notes",
-        "referrals.AuditEvent": "audit_trail",
+        "core.AuditEvent": "audit_trail",
         "sessions_booking.Booking": "bookings",
         "sessions_booking.Reminder": "bookings",
         # Only a hash of her link is kept: there is nothing readable to give her.

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_safe
 from referrals.access import MANAGE_TEAM, WORK_OWN
 from referrals.choices import Language, Priority, Status
 from referrals.forms.casework import CaseFilterForm
-from referrals.forms.public_layout import public_fields
 from referrals.links import pk_url_maker
 from referrals.selectors import caseload, due_contacts, team_queue
 from sessions_booking.selectors import calls_to_make, sessions_facilitated_by
@@ -123,7 +122,6 @@ def staff_home(request):
         "referrals/caseload.html",
         {
             "form": form,
-            "filter_fields": public_fields(form),
             "filters": filters,
             "page": page,
             "rows": caseload_rows(page.object_list, now=now, case_url=case_url),

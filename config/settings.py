@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -104,6 +105,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+
+# Every form, public and staff, drawn by Django's form rendering through the project's
+# templates: templates/forms/ (config/form_renderer.py).
+FORM_RENDERER = "config.form_renderer.HavenFormRenderer"
 
 TEMPLATES = [
     {

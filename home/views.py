@@ -11,7 +11,6 @@ from django.views.decorators.http import require_safe
 from core.permissions import MANAGE_TEAM_CASES, WORK_OWN_CASES
 from core.url_makers import pk_url_maker
 from referrals.forms.casework import CaseFilterForm
-from referrals.forms.public_layout import public_fields
 from referrals.selectors import caseload, due_contacts, team_queue
 from referrals.views.caseload import PAGE_SIZE, caseload_rows, due_rows
 from sessions_booking.selectors import calls_to_make, sessions_facilitated_by
@@ -56,7 +55,6 @@ def staff_home(request):
         "referrals/caseload.html",
         {
             "form": form,
-            "filter_fields": public_fields(form),
             "filters": filters,
             "page": page,
             "rows": caseload_rows(page.object_list, now=now, case_url=case_url),

@@ -124,7 +124,7 @@ class HoneypotMixin(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    # Its container is aria-hidden too (templates/referrals/fields/fields.html): a screen
+    # Its container is aria-hidden too (templates/forms/field.html): a screen
     # reader would otherwise read "Leave this empty" to her. Bots reading the HTML still
     # find an ordinary text field.
     website.hidden_from_people = True

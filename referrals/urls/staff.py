@@ -22,5 +22,9 @@ urlpatterns = [
         name="case_record_contact",
     ),
     path("staff/cases/<int:pk>/notes/", case.add_note, name="case_add_note"),
-    path("staff/cases/<int:pk>/next-contact/", case.set_next_contact, name="case_next_contact"),
+    path(
+        "staff/cases/<int:pk>/next-contact/",
+        case.set_next_contact,
+        name="case_next_contact",
+    ),
 ]

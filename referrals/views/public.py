@@ -19,9 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
-from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.storage.session import SessionStorage
-from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
+from formtools.wizard.views import NamedUrlSessionWizardView
 
 from accounts.selectors import all_local_authorities
 from core.languages import SWITCH_FIELD, language_codes
@@ -32,7 +31,6 @@ from referrals.forms.need_steps import (
     LanguageAndGroupsForm,
     WhatWouldHelpForm,
 )
-from referrals.forms.public_layout import public_fields
 from referrals.forms.steps import (
     AboutYouForm,
     CheckAnswersForm,
@@ -49,7 +47,7 @@ from referrals.views.first_visit import kept_for_new_visitors
 
 logger = logging.getLogger(__name__)
 
-CONFIRMATION_SESSION_KEY = "referral_confirmation"
+CONFIRMATION_SESSION_KEY = "public:referral_confirmation"
 STARTED_SALT = "referrals.public.started"
 
 
@@ -65,10 +63,8 @@ class FirstAnswerSessionStorage(SessionStorage):
     so does a GET once she has answered something."""
 
     def __init__(self, prefix, request=None, file_storage=None):
-        self.in_memory = None
-        BaseStorage.__init__(self, prefix, request, file_storage)
-        if self.prefix not in self.request.session:
-            self.init_data()
+        self.in_memory = None  # before SessionStorage's init_data sets the data
+        super().__init__(prefix, request, file_storage)
 
     def _get_data(self):
         if self.in_memory is not None:
@@ -251,7 +247,6 @@ class ReferralWizard(NamedUrlSessionWizardView):
             source=self.source,
             not_safe_now=self.stored_answer("support", "safe_now") == SafeNow.NO,
             show_errors=form.is_bound and bool(form.errors),
-            fields=public_fields(form),
             # formtools' management form, drawn without a form template (its only field)
             current_step_field=f"{self.prefix}-current_step",
         )
@@ -303,7 +298,10 @@ class ReferralWizard(NamedUrlSessionWizardView):
             increment=True,
         ):
             return self.render(form, submit_problem="rate_limited")
-        return WizardView.render_done(self, form, **kwargs)
+        # She sends from the check step's own address: this POST is the done step, not the
+        # separate done address NamedUrlWizardView would first redirect to (which this
+        # wizard never shows: a GET there goes back to the check step).
+        return super().render_done(form, **{**kwargs, "step": self.done_step_name})
 
     def done(self, form_list, **kwargs):
         answers = {}

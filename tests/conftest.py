@@ -4,10 +4,10 @@ import pytest
 from django.test import RequestFactory
 
 from accounts.roles import Role
-from tests.factories import UserFactory, enable_mfa
+from tests.support.factories import UserFactory, enable_mfa
 
 # --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").
-pytest_plugins = ["tests.clock"]
+pytest_plugins = ["tests.support.clock"]
 
 
 @pytest.fixture(autouse=True)

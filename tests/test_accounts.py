@@ -8,7 +8,13 @@ from accounts.models import Team
 from accounts.roles import Role
 from accounts.selectors import team_for_area
 from accounts.services import set_user_roles, upsert_team
-from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory, current_totp_code, enable_mfa
+from tests.support.factories import (
+    TEST_PASSWORD,
+    TeamFactory,
+    UserFactory,
+    current_totp_code,
+    enable_mfa,
+)
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

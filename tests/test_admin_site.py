@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory, enable_mfa
+from tests.support.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
 

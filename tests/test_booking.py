@@ -21,7 +21,7 @@ from sessions_booking.booking import (
     mark_attendance,
 )
 from sessions_booking.models import Booking, BookingStatus, SessionSeries
-from tests.factories import (
+from tests.support.factories import (
     GroupSessionFactory,
     ReferralFactory,
     VenueFactory,
@@ -81,7 +81,7 @@ def test_one_active_booking_per_woman_per_session(request_by, keyworker):
 @pytest.mark.parametrize(
     ("session_kwargs", "children", "message"),
     [
-        # Times as offsets from the test's clock, which may be moved (tests/clock.py).
+        # Times as offsets from the test's clock, which may be moved (tests/support/clock.py).
         ({"starts_at": -timedelta(hours=1)}, 0, "already started"),
         ({"booking_cutoff": -timedelta(minutes=1)}, 0, "closed at"),
         ({"cancelled_at": timedelta(0)}, 0, "cancelled"),

@@ -14,7 +14,7 @@ from sessions_booking.booking import book_client
 from sessions_booking.links import issue_link
 from sessions_booking.models import BookingLink, BookingStatus, ReminderStatus
 from sessions_booking.tasks import send_due_reminders
-from tests.factories import GroupSessionFactory, ReferralFactory
+from tests.support.factories import GroupSessionFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from accounts.roles import Role
 from referrals.choices import AuditAction, Status
 from referrals.models import AuditEvent
 from sessions_booking.models import Booking, BookingStatus, GroupSession
-from tests.factories import (
+from tests.support.factories import (
     GroupSessionFactory,
     ReferralFactory,
     TeamFactory,
@@ -91,7 +91,7 @@ def test_a_team_lead_books_for_any_case_in_her_team(client, team, client_of_amar
 
 
 def test_a_refused_booking_explains_why_and_keeps_what_was_entered(client, amara, client_of_amara):
-    from tests.factories import VenueFactory
+    from tests.support.factories import VenueFactory
 
     session = GroupSessionFactory(
         venue=VenueFactory(name="Library", creche_on_site=False), creche_places=0

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from sessions_booking.models import Booking, BookingStatus, GroupSession, Programme, Venue
-from tests.factories import ReferralFactory, TeamFactory, UserFactory
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

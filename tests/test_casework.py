@@ -13,7 +13,13 @@ from accounts.roles import Role
 from referrals.choices import AuditAction, Status
 from referrals.models import AuditEvent, ContactAttempt, StatusChange
 from referrals.workflow import TRANSITIONS
-from tests.factories import ReferralFactory, TeamFactory, UserFactory, current_totp_code, enable_mfa
+from tests.support.factories import (
+    ReferralFactory,
+    TeamFactory,
+    UserFactory,
+    current_totp_code,
+    enable_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -427,7 +433,7 @@ def test_done_when_journey(client, team, amara, beata, lead):
     see any of it; a team lead can see and reassign it; every step is in the audit log."""
     from django.test import Client
 
-    from tests.factories import TEST_PASSWORD
+    from tests.support.factories import TEST_PASSWORD
 
     referral = ReferralFactory(team=team, safe_channels=["sms", "email"], preferred_name="Kasia")
     client.post(reverse("account_login"), {"login": amara.email, "password": TEST_PASSWORD})

@@ -12,7 +12,7 @@ from psycopg import errors, sql
 from config.database_roles import append_only_tables, grant_after_migrate, grant_application_role
 from referrals.choices import AuditAction
 from referrals.models import AuditEvent, StatusChange
-from tests.factories import ReferralFactory, UserFactory
+from tests.support.factories import ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

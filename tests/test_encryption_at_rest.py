@@ -11,7 +11,7 @@ from encrypted_fields.fields import EncryptedFieldMixin
 
 from referrals.dataprotection import inventory
 from referrals.models import Referral
-from tests.factories import ReferralFactory
+from tests.support.factories import ReferralFactory
 
 BEFORE = [("referrals", "0010_subject_requests_permission")]
 AFTER = [("referrals", "0011_encrypt_her_health_and_safety_answers")]
@@ -138,7 +138,7 @@ def test_the_record_of_processing_says_how_each_field_is_stored(client):
     from django.urls import reverse
 
     from accounts.roles import Role
-    from tests.factories import UserFactory, enable_mfa
+    from tests.support.factories import UserFactory, enable_mfa
 
     client.force_login(enable_mfa(UserFactory(roles={Role.SERVICE_ADMIN}, is_staff=True)))
     html = client.get(reverse("dp_processing")).text

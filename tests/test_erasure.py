@@ -12,7 +12,7 @@ from django.urls import reverse
 from referrals.choices import AnonymisedBecause, AuditAction, ClosedReason, Status
 from referrals.models import AuditEvent, Referral
 from sessions_booking.models import Booking, BookingLink, BookingStatus, Reminder, ReminderStatus
-from tests.dataprotection_world import HER_SECRETS, build_world
+from tests.support.dataprotection_world import HER_SECRETS, build_world
 
 pytestmark = pytest.mark.django_db
 REASON = "She asked in writing on 3 March; no legal reason to keep her data."

@@ -21,7 +21,7 @@ from notices.services import deliver_waiting
 from referrals.choices import Status
 from referrals.models import AuditEvent, Referral, StatusChange
 from referrals.services import create_referral
-from tests.factories import (
+from tests.support.factories import (
     TEST_PASSWORD,
     ReferralFactory,
     TeamFactory,
@@ -29,8 +29,8 @@ from tests.factories import (
     current_totp_code,
     enable_mfa,
 )
-from tests.own_services import OwnRedis
-from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, complete, post_step
+from tests.support.own_services import OwnRedis
+from tests.support.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, complete, post_step
 
 
 @pytest.fixture

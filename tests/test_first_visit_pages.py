@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from referrals.views import first_visit
 from referrals.views.public import STARTED_SALT
-from tests.factories import TeamFactory
-from tests.referral_journey import SELF, VALID_ANSWERS, step_url
+from tests.support.factories import TeamFactory
+from tests.support.referral_journey import SELF, VALID_ANSWERS, step_url
 
 pytestmark = pytest.mark.django_db
 

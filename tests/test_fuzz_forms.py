@@ -32,7 +32,7 @@ from referrals.choices import Status
 from sessions_booking.booking import book_client
 from sessions_booking.links import issue_link
 from sessions_booking.scheduling import create_weekly_series
-from tests.factories import (
+from tests.support.factories import (
     ProgrammeFactory,
     ReferralFactory,
     TeamFactory,
@@ -40,7 +40,7 @@ from tests.factories import (
     VenueFactory,
     enable_mfa,
 )
-from tests.referral_journey import (
+from tests.support.referral_journey import (
     PROFESSIONAL,
     PROFESSIONAL_STEPS,
     SELF,

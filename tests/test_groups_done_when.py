@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from referrals.choices import Status
 from sessions_booking.models import Booking, BookingStatus, GroupSession, SessionSeries
-from tests.factories import (
+from tests.support.factories import (
     ProgrammeFactory,
     ReferralFactory,
     TeamFactory,

@@ -43,14 +43,14 @@ from sessions_booking.models import (
     Venue,
 )
 from sessions_booking.scheduling import create_weekly_series
-from tests.factories import (
+from tests.support.factories import (
     TEST_PASSWORD,
     ProgrammeFactory,
     UserFactory,
     VenueFactory,
     enable_mfa,
 )
-from tests.referral_journey import SELF, post_step
+from tests.support.referral_journey import SELF, post_step
 from tests.test_staff_access import world  # noqa: F401 - the fixture this sweep builds on
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.invitations import invite_staff_member
 from accounts.roles import Role
-from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory, enable_mfa
+from tests.support.factories import TEST_PASSWORD, TeamFactory, UserFactory, enable_mfa
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

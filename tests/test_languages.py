@@ -14,14 +14,14 @@ from accounts.roles import Role
 from referrals.models import Referral
 from sessions_booking.booking import book_client
 from sessions_booking.links import issue_link
-from tests.factories import (
+from tests.support.factories import (
     GroupSessionFactory,
     ReferralFactory,
     TeamFactory,
     UserFactory,
     enable_mfa,
 )
-from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, complete, post_step
+from tests.support.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, complete, post_step
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from sessions_booking import wording
 from sessions_booking.models import MessageTemplate
-from tests.factories import GroupSessionFactory, UserFactory, VenueFactory
+from tests.support.factories import GroupSessionFactory, UserFactory, VenueFactory
 
 LONDON = ZoneInfo("Europe/London")
 GOOD = "Reminder: {when} at {where}. To confirm or cancel: {link}"

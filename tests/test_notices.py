@@ -132,7 +132,7 @@ def test_a_notice_held_by_one_worker_is_skipped_by_another():
 
 def test_a_wake_up_with_the_broker_down_fails_fast_once_then_stays_quiet(settings, caplog):
     from config.celery import app
-    from tests.own_services import OwnRedis
+    from tests.support.own_services import OwnRedis
 
     server = OwnRedis().start()
     original = app.conf.broker_url
@@ -161,7 +161,7 @@ def test_a_wake_up_puts_one_message_on_the_queue_when_redis_is_up():
 
     from config.celery import app
     from notices.tasks import deliver_waiting_notices
-    from tests.own_services import OwnRedis
+    from tests.support.own_services import OwnRedis
 
     server = OwnRedis().start()
     original = app.conf.broker_url

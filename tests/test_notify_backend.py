@@ -19,8 +19,8 @@ from sessions_booking.delivery.notify import NotifyBackend
 from sessions_booking.models import Reminder, ReminderStatus
 from sessions_booking.reminders import claim_due_reminders, recover_stuck_reminders
 from sessions_booking.tasks import send_due_reminders
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
-from tests.fake_notify import fake_notify_fixture  # noqa: F401
+from tests.support.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
+from tests.support.fake_notify import fake_notify_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from accounts.roles import Role
 from notices.models import Notice
 from referrals.models import Referral
 from sessions_booking.booking import book_client
-from tests.factories import (
+from tests.support.factories import (
     TEST_PASSWORD,
     GroupSessionFactory,
     ReferralFactory,
@@ -34,7 +34,7 @@ from tests.factories import (
     current_totp_code,
     enable_mfa,
 )
-from tests.outage_world import (
+from tests.support.outage_world import (
     STRONG_SECRET,
     Processes,
     Visitor,
@@ -42,9 +42,9 @@ from tests.outage_world import (
     mails,
     production_environment,
 )
-from tests.own_services import OwnPostgres, OwnRedis
-from tests.processes import child_process_environment
-from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, step_url
+from tests.support.own_services import OwnPostgres, OwnRedis
+from tests.support.processes import child_process_environment
+from tests.support.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, step_url
 
 pytestmark = pytest.mark.slow
 

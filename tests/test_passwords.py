@@ -17,7 +17,7 @@ from django.urls import reverse
 from pwned_passwords_django.api import PwnedPasswords
 
 from accounts.roles import Role
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.support.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

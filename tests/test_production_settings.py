@@ -12,7 +12,7 @@ import textwrap
 import pytest
 from django.conf import settings
 
-from tests.processes import child_process_environment
+from tests.support.processes import child_process_environment
 
 pytestmark = pytest.mark.slow
 

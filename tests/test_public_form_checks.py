@@ -21,8 +21,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from referrals.models import Referral
-from tests.factories import TeamFactory
-from tests.referral_journey import (
+from tests.support.factories import TeamFactory
+from tests.support.referral_journey import (
     PROFESSIONAL,
     PROFESSIONAL_STEPS,
     SELF,

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from referrals.models import Referral
 from referrals.views.public import STARTED_SALT
-from tests.factories import TeamFactory
-from tests.referral_journey import (
+from tests.support.factories import TeamFactory
+from tests.support.referral_journey import (
     PROFESSIONAL,
     PROFESSIONAL_STEPS,
     SELF,

@@ -10,8 +10,8 @@ from django.contrib.sessions.models import Session
 from django.core import signing
 
 from config.encrypted_sessions import SessionStore
-from tests.factories import TeamFactory
-from tests.referral_journey import (
+from tests.support.factories import TeamFactory
+from tests.support.referral_journey import (
     PROFESSIONAL,
     PROFESSIONAL_STEPS,
     SELF,

@@ -128,8 +128,8 @@ def test_bootstrap_is_served_from_our_own_static_files(public_pages):
 
 
 def test_the_quick_exit_forgets_her_answers_and_leaves_for_the_neutral_site(client, db):
-    from tests.factories import TeamFactory
-    from tests.referral_journey import SELF, VALID_ANSWERS, step_url
+    from tests.support.factories import TeamFactory
+    from tests.support.referral_journey import SELF, VALID_ANSWERS, step_url
 
     TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)
     answers = {f"about-{name}": value for name, value in VALID_ANSWERS["about"].items()}

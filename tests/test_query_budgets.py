@@ -49,7 +49,7 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
-from tests.factories import ProgrammeFactory, TeamFactory, UserFactory, VenueFactory
+from tests.support.factories import ProgrammeFactory, TeamFactory, UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 

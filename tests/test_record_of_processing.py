@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from referrals.dataprotection import inventory
-from tests.factories import TeamFactory, UserFactory, enable_mfa
+from tests.support.factories import TeamFactory, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_pages_need_no_inline_code(people):
 
 
 def test_the_data_protection_role_finds_a_case_by_its_reference_to_export_or_erase_it(people):
-    from tests.factories import ReferralFactory
+    from tests.support.factories import ReferralFactory
 
     case = ReferralFactory(team=people["lead"].team, preferred_name="Findmename")
     browser = Client()
@@ -159,7 +159,7 @@ def test_the_data_protection_role_finds_a_case_by_its_reference_to_export_or_era
 
 
 def test_a_service_admin_sees_retention_but_cannot_look_a_case_up(people):
-    from tests.factories import ReferralFactory
+    from tests.support.factories import ReferralFactory
 
     case = ReferralFactory(team=people["lead"].team)
     browser = Client()

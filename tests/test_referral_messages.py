@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from referrals.safe_contact import SafeContactRules
 from referrals.tasks import notify_team_of_new_referral, send_referral_confirmation
-from tests.factories import ReferralFactory, TeamFactory, UserFactory
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,8 @@ from referrals.reference import (
     spell_reference_code,
 )
 from referrals.services import save_with_unique_reference
-from tests.factories import ReferralFactory, TeamFactory
-from tests.referral_journey import (
+from tests.support.factories import ReferralFactory, TeamFactory
+from tests.support.referral_journey import (
     PROFESSIONAL,
     PROFESSIONAL_STEPS,
     SELF,

@@ -27,7 +27,7 @@ from sessions_booking.models import Reminder, ReminderStatus
 from sessions_booking.reminders import claim_due_reminders, recover_stuck_reminders
 from sessions_booking.selectors import calls_to_make
 from sessions_booking.tasks import send_due_reminders
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
+from tests.support.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,9 @@ from accounts.roles import Role
 from config.celery import app
 from sessions_booking.booking import book_client
 from sessions_booking.models import Reminder, ReminderStatus
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
-from tests.fake_notify import fake_notify_fixture  # noqa: F401
-from tests.processes import child_process_environment
+from tests.support.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
+from tests.support.fake_notify import fake_notify_fixture  # noqa: F401
+from tests.support.processes import child_process_environment
 
 pytestmark = [
     pytest.mark.slow,

@@ -15,7 +15,7 @@ from sessions_booking.delivery import PermanentFailure, TemporaryFailure
 from sessions_booking.models import Reminder, ReminderStatus
 from sessions_booking.reminders import claim_due_reminders, deliver
 from sessions_booking.tasks import send_due_reminders
-from tests.factories import GroupSessionFactory, ReferralFactory
+from tests.support.factories import GroupSessionFactory, ReferralFactory
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -234,7 +234,7 @@ def test_two_sweeps_at_once_never_claim_the_same_reminder(keyworker):
 def test_staff_see_reminder_states_and_the_calls_they_must_make(client, request_by, keyworker):
     from django.urls import reverse
 
-    from tests.factories import enable_mfa
+    from tests.support.factories import enable_mfa
 
     enable_mfa(keyworker)
     client.force_login(keyworker)

@@ -14,7 +14,7 @@ from referrals.reports import referral_figures, session_figures
 from referrals.reports.scope import Scope
 from referrals.reports.tables import count, days, share
 from sessions_booking.models import Booking, BookingStatus
-from tests.factories import (
+from tests.support.factories import (
     GroupSessionFactory,
     ProgrammeFactory,
     ReferralFactory,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from referrals.choices import AuditAction, Status
 from referrals.models import AuditEvent, Referral
-from tests.factories import (
+from tests.support.factories import (
     ProgrammeFactory,
     ReferralFactory,
     TeamFactory,

@@ -31,8 +31,8 @@ from referrals.dataprotection.selectors import cases_due_for_retention
 from referrals.dataprotection.services import anonymise_case, run_retention
 from referrals.models import AuditEvent, ContactAttempt, Referral, StatusChange
 from sessions_booking.models import Booking, BookingStatus
-from tests.dataprotection_world import HER_SECRETS, build_world
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
+from tests.support.dataprotection_world import HER_SECRETS, build_world
+from tests.support.factories import GroupSessionFactory, ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def aged(referral, **fields):
 
 @pytest.fixture
 def cases():
-    now = timezone.now()  # the test's clock, which may be moved (tests/clock.py)
+    now = timezone.now()  # the test's clock, which may be moved (tests/support/clock.py)
     team = TeamFactory(name="North")
     keyworker = UserFactory(team=team, roles={Role.KEYWORKER})
     long_ago = now - relativedelta(years=6, days=1)
@@ -330,7 +330,7 @@ def test_with_the_demo_data_an_admin_runs_subject_access_and_retention_and_both_
 
     from accounts.models import User
     from referrals import demo as referrals_demo
-    from tests.factories import enable_mfa
+    from tests.support.factories import enable_mfa
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)

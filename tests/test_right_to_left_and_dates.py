@@ -19,8 +19,15 @@ from sessions_booking.booking import book_client
 from sessions_booking.links import issue_link
 from sessions_booking.reminders import message_for
 from sessions_booking.tasks import message_her_if_safe
-from tests.factories import GroupSessionFactory, ReferralFactory, TeamFactory, VenueFactory
-from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS, complete, post_step, step_url
+from tests.support.factories import GroupSessionFactory, ReferralFactory, TeamFactory, VenueFactory
+from tests.support.referral_journey import (
+    SELF,
+    SELF_STEPS,
+    VALID_ANSWERS,
+    complete,
+    post_step,
+    step_url,
+)
 
 LRI, PDI = "\u2066", "\u2069"
 # Tuesday 8 December 2026, 14:30 in London (GMT).

@@ -29,7 +29,7 @@ from accounts.roles import Role
 from referrals.choices import Status
 from sessions_booking.booking import book_client
 from sessions_booking.links import issue_link
-from tests.factories import (
+from tests.support.factories import (
     TEST_PASSWORD,
     GroupSessionFactory,
     ReferralFactory,
@@ -37,7 +37,7 @@ from tests.factories import (
     UserFactory,
     enable_mfa,
 )
-from tests.referral_journey import SELF, post_step
+from tests.support.referral_journey import SELF, post_step
 from tests.test_idor import all_routes
 from tests.test_production_settings import run_django
 

@@ -11,8 +11,8 @@ from accounts.roles import Role
 from referrals.choices import Priority, Source, Status
 from referrals.consent import CONSENT_VERSION
 from referrals.models import Referral
-from tests.factories import TeamFactory, UserFactory
-from tests.referral_journey import (
+from tests.support.factories import TeamFactory, UserFactory
+from tests.support.referral_journey import (
     SELF,
     SELF_STEPS,
     VALID_ANSWERS,

@@ -25,7 +25,7 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
-from tests.factories import ReferralFactory, TeamFactory, UserFactory
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from tests.factories import TEST_PASSWORD, UserFactory, enable_mfa
+from tests.support.factories import TEST_PASSWORD, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 
 from accounts.roles import Role
 from referrals.choices import Status
-from tests.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
 

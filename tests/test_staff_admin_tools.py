@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from referrals.choices import AuditAction
 from referrals.models import AuditEvent
-from tests.factories import TeamFactory, UserFactory, enable_mfa
+from tests.support.factories import TeamFactory, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
 

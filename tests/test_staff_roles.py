@@ -19,7 +19,7 @@ from accounts.roles import Role
 from accounts.services import change_staff_roles
 from referrals.choices import AuditAction
 from referrals.models import AuditEvent
-from tests.factories import ReferralFactory, TeamFactory, UserFactory
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +254,7 @@ def test_an_addition_in_the_admin_is_in_havens_audit_log(client, sign_in, servic
 def test_a_deletion_in_the_admin_is_in_havens_audit_log(client, sign_in, service_admin, amara):
     from allauth.mfa.models import Authenticator
 
-    from tests.factories import enable_mfa
+    from tests.support.factories import enable_mfa
 
     enable_mfa(amara)
     authenticator = Authenticator.objects.get(user=amara)

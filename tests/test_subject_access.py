@@ -14,7 +14,7 @@ from referrals.choices import AuditAction
 from referrals.dataprotection import inventory
 from referrals.dataprotection.services import anonymise_case
 from referrals.models import AuditEvent
-from tests.dataprotection_world import HER_SECRETS, OTHER_SECRETS, build_world
+from tests.support.dataprotection_world import HER_SECRETS, OTHER_SECRETS, build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
-"""The suite's own promises: it can run on any day (tests/clock.py), and a process a test
-starts uses exactly this run's database, Redis and clock (tests/processes.py)."""
+"""The suite's own promises: it can run on any day (tests/support/clock.py), and a process a test
+starts uses exactly this run's database, Redis and clock (tests/support/processes.py)."""
 
 import json
 import subprocess
@@ -15,9 +15,9 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 
-from tests.clock import destination
-from tests.factories import TeamFactory
-from tests.processes import child_process_environment, database_url_of
+from tests.support.clock import destination
+from tests.support.factories import TeamFactory
+from tests.support.processes import child_process_environment, database_url_of
 
 LONDON = ZoneInfo("Europe/London")
 REAL_NOW = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from referrals.choices import Priority, Status
-from tests.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from accounts.management.commands.update_translations import translated_languages
-from tests.translation_catalogues import (
+from tests.support.translation_catalogues import (
     header_fields,
     is_public_location,
     public_form_messages,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import TeamFactory
+from tests.support.factories import TeamFactory
 
 # Playwright's sync API keeps an event loop running in the main thread for the session; the
 # ORM calls tests make beside it are plain synchronous calls. Haven has no async code paths.

@@ -210,8 +210,8 @@ def test_in_urdu_and_on_her_appointment_page_too(site, chromium, size, settings)
     link page has the bar too."""
     from sessions_booking.booking import book_client
     from sessions_booking.links import issue_link
-    from tests.dataprotection_world import acting
-    from tests.factories import GroupSessionFactory, ReferralFactory, UserFactory
+    from tests.support.dataprotection_world import acting
+    from tests.support.factories import GroupSessionFactory, ReferralFactory, UserFactory
 
     width, height = size
     context = chromium.new_context(

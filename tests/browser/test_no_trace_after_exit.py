@@ -12,7 +12,7 @@ to that address shows it, and none of the words she typed.
 import pytest
 
 from referrals.views.public import ProfessionalReferralWizard, SelfReferralWizard
-from tests.referral_journey import VALID_ANSWERS
+from tests.support.referral_journey import VALID_ANSWERS
 
 pytestmark = [
     pytest.mark.browser,

@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.checks import assert_accessible
 from tests.browser.test_no_trace_after_exit import ANSWERS, FORMS, answer
-from tests.referral_journey import VALID_ANSWERS
+from tests.support.referral_journey import VALID_ANSWERS
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.checks import assert_accessible, assert_reflows
-from tests.dataprotection_world import build_world
-from tests.factories import ReferralFactory
+from tests.support.dataprotection_world import build_world
+from tests.support.factories import ReferralFactory
 
 pytestmark = [
     pytest.mark.browser,

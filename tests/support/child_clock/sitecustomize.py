@@ -1,4 +1,4 @@
-"""Started only by the test suite (tests/clock.py: child_environment): a process a test
+"""Started only by the test suite (tests/support/clock.py: child_environment): a process a test
 starts runs on the test's moved clock, shifted by the same number of seconds."""
 
 import os

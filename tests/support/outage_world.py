@@ -18,7 +18,7 @@ from pathlib import Path
 import requests
 from django.conf import settings
 
-from tests.processes import child_process_environment
+from tests.support.processes import child_process_environment
 
 STRONG_SECRET = "k3x9-" * 12
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

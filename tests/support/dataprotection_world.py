@@ -12,7 +12,7 @@ from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
 from sessions_booking.booking import book_client
 from sessions_booking.links import issue_link
 from sessions_booking.models import Booking, BookingStatus, Reminder
-from tests.factories import (
+from tests.support.factories import (
     GroupSessionFactory,
     ReferralFactory,
     TeamFactory,

@@ -2,7 +2,7 @@
 
 The child must use exactly what this test run uses: the test database on the same server
 (a TCP host and port, or the embedded PostgreSQL's socket directory), the same Redis, the
-same Celery broker, and the test's clock (tests/clock.py). Where the run
+same Celery broker, and the test's clock (tests/support/clock.py). Where the run
 names an application role (``DATABASE_APP_ROLE``: the suite itself runs as the owner, which
 creates the test database), the child connects as that role, as the web and worker
 processes do in production: servers and workers started by tests prove the service works
@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.db import connection
 
-from tests.clock import child_environment
+from tests.support.clock import child_environment
 
 
 def database_url_of(db: dict | None = None, *, user: str | None = None) -> str:

@@ -26,7 +26,7 @@ import pytest
 import time_machine
 
 CLOCK_VARIABLE = "HAVEN_TEST_CLOCK"
-# Read by tests/child_clock/sitecustomize.py in processes a test starts.
+# Read by tests/support/child_clock/sitecustomize.py in processes a test starts.
 SHIFT_VARIABLE = "HAVEN_TEST_CLOCK_SHIFT_SECONDS"
 CHILD_CLOCK_DIR = Path(__file__).resolve().parent / "child_clock"
 

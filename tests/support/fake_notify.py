@@ -9,7 +9,7 @@ hang after it was recorded (``hang_on_send(3)``, then ``release()``), as if the 
 took the message and the sender died before hearing back.
 
 Use the ``fake_notify`` fixture: it starts the server and points the Notify settings at it.
-Import it in a test module as ``from tests.fake_notify import fake_notify_fixture``.
+Import it in a test module as ``from tests.support.fake_notify import fake_notify_fixture``.
 """
 
 import json

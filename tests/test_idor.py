@@ -23,7 +23,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -51,6 +51,7 @@ from tests.support.factories import (
     enable_mfa,
 )
 from tests.support.referral_journey import SELF, post_step
+from tests.support.urls import Route, all_routes
 from tests.test_staff_access import world  # noqa: F401 - the fixture this sweep builds on
 
 pytestmark = pytest.mark.django_db
@@ -70,41 +71,6 @@ STAFF = [
 
 
 # --- The URL configuration ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Route:
-    route: str
-    name: str | None
-    namespace: str | None
-    parameters: tuple[str, ...]
-
-    @property
-    def key(self) -> str:
-        """How the classification names it: ``namespace:name``, or the route if unnamed."""
-        if self.name is None:
-            return self.route
-        return f"{self.namespace}:{self.name}" if self.namespace else self.name
-
-
-def all_routes() -> list[Route]:
-    """Every URL pattern in the URL configuration (tests/test_security_sweep.py uses it too)."""
-
-    def walk(patterns, prefix="", namespace=None, parameters=()):
-        for pattern in patterns:
-            names = tuple(pattern.pattern.regex.groupindex)
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                yield from walk(
-                    pattern.url_patterns,
-                    route,
-                    pattern.namespace or namespace,
-                    parameters + names,
-                )
-            elif isinstance(pattern, URLPattern):
-                yield Route(route, pattern.name, namespace, parameters + names)
-
-    return list(walk(get_resolver().url_patterns))
 
 
 def routes_with_parameters() -> list[Route]:

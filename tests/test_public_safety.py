@@ -4,23 +4,12 @@ import re
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.support.urls import argument_free_paths
 
 # Paths that are not pages for people: machine endpoints and the technical admin.
 NOT_PAGES = ("healthz", "django-admin/")
-
-
-def argument_free_paths(resolver=None, prefix=""):
-    """Every URL in the project that can be requested without filling in an id or token."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        route = str(pattern.pattern)
-        if "<" in route or "(?P" in route or route.startswith("^"):
-            continue
-        if isinstance(pattern, URLResolver):
-            yield from argument_free_paths(pattern, prefix + route)
-        elif isinstance(pattern, URLPattern):
-            yield "/" + prefix + route
 
 
 def wizard_step_paths():

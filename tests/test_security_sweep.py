@@ -38,7 +38,7 @@ from tests.support.factories import (
     enable_mfa,
 )
 from tests.support.referral_journey import SELF, post_step
-from tests.test_idor import all_routes
+from tests.support.urls import all_routes
 from tests.test_production_settings import run_django
 
 pytestmark = pytest.mark.django_db

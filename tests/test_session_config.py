@@ -9,7 +9,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -26,6 +26,7 @@ from sessions_booking.models import (
     Venue,
 )
 from tests.support.factories import ReferralFactory, TeamFactory, UserFactory
+from tests.support.urls import url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -667,11 +668,7 @@ def config_urls(world):
         "session": world["session"].pk,
         "series": world["series"].pk,
     }
-    names = sorted(
-        name
-        for name in get_resolver().reverse_dict
-        if isinstance(name, str) and name.startswith("config_")
-    )
+    names = url_names("config_")
     assert len(names) == 15
     urls = []
     for name in names:

@@ -5,11 +5,12 @@ A case outside someone's view is a 404 everywhere (page and every action), never
 import re
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from accounts.roles import Role
 from referrals.choices import Status
 from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
+from tests.support.urls import all_routes, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -103,13 +104,9 @@ def test_case_page_matrix(client, world, who):
 def case_action_url_names():
     """Every case URL except the page itself, read from the URL configuration so that a
     new action cannot be forgotten here."""
-    names = [
-        name
-        for name in get_resolver().reverse_dict
-        if isinstance(name, str) and name.startswith("case_") and name != "case_detail"
-    ]
+    names = [name for name in url_names("case_") if name != "case_detail"]
     assert len(names) >= 6
-    return sorted(names)
+    return names
 
 
 ACTION_DATA = {
@@ -173,17 +170,7 @@ def test_role_permissions_in_the_database_match_the_code():
 def every_staff_url(pk):
     """Every URL under /staff/ in the URL configuration, any integer argument filled with
     ``pk``: a new staff page is covered without anyone remembering to add it here."""
-    from django.urls import URLPattern, URLResolver
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            route = str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + route)
-            elif isinstance(pattern, URLPattern):
-                yield prefix + route
-
-    for route in walk(get_resolver().url_patterns):
+    for route in (route.route for route in all_routes()):
         if route.startswith("staff/"):
             # Ids name her case; any other parameter (a table's name) gets a plain word.
             yield "/" + re.sub(

@@ -4,7 +4,8 @@ import pytest
 from django.test import RequestFactory
 
 from accounts.roles import Role
-from tests.support.factories import UserFactory, enable_mfa
+from referrals.choices import Status
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
 # --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").
 pytest_plugins = ["tests.support.clock"]
@@ -110,3 +111,28 @@ def request_by(keyworker):
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
     request.user = keyworker
     return request
+
+
+@pytest.fixture
+def staff_world(db):
+    """Two teams (North and South), their staff with every role, her own case and one in
+    the queue: what the access matrices and the IDOR sweep build on."""
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    people = {
+        "keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
+        "other_keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
+        "team_lead": UserFactory(team=north, roles={Role.TEAM_LEAD}),
+        "other_team_lead": UserFactory(team=south, roles={Role.TEAM_LEAD}),
+        "service_admin": UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True),
+        "data_protection": UserFactory(team=None, roles={Role.DATA_PROTECTION}),
+        "no_mfa": UserFactory(team=north, roles={Role.KEYWORKER}),
+    }
+    for name, user in people.items():
+        if name != "no_mfa":
+            enable_mfa(user)
+    own_case = ReferralFactory(
+        team=north, assigned_to=people["keyworker"], status=Status.CONTACTING,
+        safe_channels=["sms"],
+    )  # fmt: skip
+    queue_case = ReferralFactory(team=north, safe_channels=["sms"])
+    return {"people": people, "own_case": own_case, "queue_case": queue_case}

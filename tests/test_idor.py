@@ -52,7 +52,6 @@ from tests.support.factories import (
 )
 from tests.support.referral_journey import SELF, post_step
 from tests.support.urls import Route, all_routes
-from tests.test_staff_access import world  # noqa: F401 - the fixture this sweep builds on
 
 pytestmark = pytest.mark.django_db
 
@@ -147,10 +146,10 @@ def test_every_url_with_a_parameter_is_classified():
 
 @pytest.fixture
 def sweep(request):
-    """test_staff_access's world (two teams, her keyworker, her own case and a queued one)
+    """the staff world (tests/conftest.py) (two teams, her keyworker, her own case and a queued one)
     plus a keyworker of the other team, a weekly group she is booked into (facilitated by
     her keyworker), a reminder, a venue and programme, a staff member to deactivate."""
-    base = request.getfixturevalue("world")  # imported from test_staff_access above
+    base = request.getfixturevalue("staff_world")  # tests/conftest.py
     people = base["people"]
     south = people["other_team_lead"].team
     people["south_keyworker"] = enable_mfa(UserFactory(team=south, roles={Role.KEYWORKER}))

@@ -12,33 +12,9 @@ import textwrap
 import pytest
 from django.conf import settings
 
-from tests.support.processes import child_process_environment
+from tests.support.processes import STRONG_SECRET, child_process_environment, run_django
 
 pytestmark = pytest.mark.slow
-
-STRONG_SECRET = "k3x9-" * 12
-
-
-def run_django(code_or_args, **env_overrides):
-    production = {
-        "HAVEN_ENV": "production",
-        "SECRET_KEY": STRONG_SECRET,
-        "FIELD_ENCRYPTION_SALTS": "test-salt-one,test-salt-two",
-        "ALLOWED_HOSTS": "haven.example.org",
-        "DEBUG": "false",
-        "DJANGO_SETTINGS_MODULE": None,
-    }
-    env = child_process_environment(**{**production, **env_overrides})
-    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
 
 START = (
     "import os, django;"

@@ -11,6 +11,7 @@ from django.core import signing
 
 from config.encrypted_sessions import SessionStore
 from tests.support.factories import TeamFactory
+from tests.support.pages import Page
 from tests.support.referral_journey import (
     PROFESSIONAL,
     PROFESSIONAL_STEPS,
@@ -21,7 +22,6 @@ from tests.support.referral_journey import (
     post_step,
     step_url,
 )
-from tests.test_public_form_markup import Page
 
 pytestmark = pytest.mark.django_db
 

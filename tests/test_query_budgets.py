@@ -12,15 +12,10 @@ A budget that goes up on purpose (a page shows something new) is updated here on
 one that differs between the two sizes is an N+1 query to fix in the page, not here.
 """
 
-import itertools
-import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,11 +27,9 @@ from referrals.choices import (
     ContactOutcome,
     Language,
     Priority,
-    Source,
     Status,
 )
-from referrals.consent import CONSENT_VERSION
-from referrals.models import AuditEvent, CaseNote, ContactAttempt, Referral, StatusChange
+from referrals.models import AuditEvent, CaseNote, ContactAttempt, StatusChange
 from sessions_booking.models import (
     SEAT_HOLDING,
     Booking,
@@ -49,156 +42,22 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
+from tests.support.bulk import make_bookings, make_referrals, make_sessions, make_staff, serial
 from tests.support.factories import ProgrammeFactory, TeamFactory, UserFactory, VenueFactory
+from tests.support.queries import (
+    ADMIN_SIGNED_IN,
+    SIGNED_IN,
+    SMALL,
+    between,
+    distinct,
+    get_page,
+    in_table,
+    measure,
+)
 
 pytestmark = pytest.mark.django_db
 
-SMALL, LARGE = 5, 500
-serial = itertools.count(1)
 
-# Every signed-in staff page: her session, her account, the MFA check, her own and her
-# groups' permissions, and saving the session again (savepoint, update, release).
-SIGNED_IN = 8
-# The Django admin also reads her role groups (accounts/admin.py: service_admins_only).
-ADMIN_SIGNED_IN = SIGNED_IN + 1
-
-
-# --- measuring --------------------------------------------------------------------------------
-def get_page(client, url, params, *, method="get"):
-    with CaptureQueriesContext(connection) as captured:
-        response = getattr(client, method)(url, params or {})
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured), response.content.decode()
-
-
-def measure(client, url, grow, *, params=None, check=None, method="get"):
-    """Queries for the page with 5 rows and with 500: ``grow(n)`` adds n rows;
-    ``check(html, size)`` asserts the page shows them."""
-    counts, grown = [], 0
-    for size in (SMALL, LARGE):
-        grow(size - grown)
-        grown = size
-        if size == SMALL:
-            get_page(client, url, params, method=method)  # warm up process-wide caches
-        count, html = get_page(client, url, params, method=method)
-        if check is not None:
-            check(html, size)
-        counts.append(count)
-    return counts
-
-
-def distinct(pattern, html) -> int:
-    """How many different matches of ``pattern`` (one group, or the whole match) a page has."""
-    return len(set(re.findall(pattern, html)))
-
-
-def between(html, start, end) -> str:
-    """The part of a page from the first ``start`` to the next ``end``."""
-    first = html.index(start)
-    return html[first : html.index(end, first)]
-
-
-def in_table(html) -> str:
-    start, end = html.find("<table"), html.rfind("</table>")
-    assert start != -1, "no table on the page"
-    assert end != -1, "no table on the page"
-    return html[start:end]
-
-
-# --- rows, in bulk ----------------------------------------------------------------------------
-def make_referrals(count, *, team, each=lambda i: {}, **fields) -> list[Referral]:
-    now = timezone.now()
-    return Referral.objects.bulk_create(
-        [
-            Referral(
-                source=Source.SELF,
-                team=team,
-                preferred_name=f"QbWoman{next(serial)}",
-                age_range="25_34",
-                safe_now="yes",
-                safe_channels=["sms"],
-                phone="+447911123456",
-                consent_to_store=True,
-                consent_to_contact=True,
-                consent_version=CONSENT_VERSION,
-                consent_given_at=now,
-                **{**fields, **each(i)},
-            )
-            for i in range(count)
-        ]
-    )
-
-
-def make_sessions(count, *, first, step, each=lambda i: {}, **fields) -> list[GroupSession]:
-    """``count`` sessions of an hour, ``step`` apart from ``first``."""
-    sessions = []
-    for i in range(count):
-        starts = first + i * step
-        values = {"capacity": 1000, "creche_places": 50, **fields, **each(i)}
-        sessions.append(
-            GroupSession(
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=1),
-                booking_cutoff=starts - timedelta(hours=2),
-                **values,
-            )
-        )
-    return GroupSession.objects.bulk_create(sessions)
-
-
-def make_bookings(pairs, *, by, each=lambda i: {}) -> list[Booking]:
-    """One booking per (session, referral) pair; statuses cycle through every kind that
-    holds a seat, then the waiting list."""
-    statuses = [*SEAT_HOLDING, BookingStatus.WAITLISTED]
-    return Booking.objects.bulk_create(
-        [
-            Booking(
-                session=session,
-                referral=referral,
-                booked_by=by,
-                **{
-                    "status": statuses[i % len(statuses)],
-                    "children_in_creche": i % 2,
-                    "children_ages": [3] if i % 2 else [],
-                    **each(i),
-                },
-            )
-            for i, (session, referral) in enumerate(pairs)
-        ]
-    )
-
-
-def make_staff(count, *, team=None, teams=None, roles=(Role.KEYWORKER,), each=lambda i: {}):
-    """Active staff accounts with role groups (and, for every other one, an authenticator)."""
-    users = User.objects.bulk_create(
-        [
-            User(
-                email=f"qbstaff{n}@haven.test",
-                full_name=f"QbStaff{n}",
-                team=teams[i % len(teams)] if teams else team,
-                **{"password": "md5$not-a-real-hash", **each(i)},
-            )
-            for i, n in enumerate(next(serial) for _ in range(count))
-        ]
-    )
-    groups = [Group.objects.get_or_create(name=role.group_name)[0] for role in roles]
-    User.groups.through.objects.bulk_create(
-        [
-            User.groups.through(user_id=user.pk, group_id=group.pk)
-            for user in users
-            for group in groups
-        ]
-    )
-    Authenticator.objects.bulk_create(
-        [
-            Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": "unused"})
-            for user in users[::2]
-        ]
-    )
-    return users
-
-
-# --- fixtures ---------------------------------------------------------------------------------
 @pytest.fixture
 def team():
     return TeamFactory(name="Query budget team")

@@ -12,6 +12,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from referrals.choices import AuditAction, Status
 from referrals.models import AuditEvent, Referral
+from tests.support.access import HIDDEN, LOGIN, MFA, OK, as_user, outcome
+from tests.support.bulk import make_bookings, make_referrals, make_sessions
 from tests.support.factories import (
     ProgrammeFactory,
     ReferralFactory,
@@ -19,22 +21,7 @@ from tests.support.factories import (
     UserFactory,
     VenueFactory,
 )
-from tests.test_query_budgets import (
-    SIGNED_IN,
-    make_bookings,
-    make_referrals,
-    make_sessions,
-    measure,
-)
-from tests.test_staff_access import (
-    HIDDEN,
-    LOGIN,
-    MFA,
-    OK,
-    as_user,
-    outcome,
-    world,  # noqa: F401 - the fixture `staff` builds on
-)
+from tests.support.queries import SIGNED_IN, measure
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +34,9 @@ CASELOAD_CSV = {
 
 @pytest.fixture
 def staff(request):
-    """test_staff_access's world: two teams, their staff, a case and a queued referral."""
-    return request.getfixturevalue("world")
+    """The staff world (tests/conftest.py): two teams, their staff, a case and a queued
+    referral."""
+    return request.getfixturevalue("staff_world")
 
 
 def read_csv(response) -> list[list[str]]:

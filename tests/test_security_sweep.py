@@ -37,9 +37,9 @@ from tests.support.factories import (
     UserFactory,
     enable_mfa,
 )
+from tests.support.processes import run_django
 from tests.support.referral_journey import SELF, post_step
 from tests.support.urls import all_routes
-from tests.test_production_settings import run_django
 
 pytestmark = pytest.mark.django_db
 

@@ -7,60 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
 from referrals.choices import Status
-from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
+from tests.support.access import HIDDEN, LOGIN, MFA, OK, as_user, outcome
 from tests.support.urls import all_routes, url_names
 
 pytestmark = pytest.mark.django_db
-
-OK = "ok"  # 200, or a redirect back to the case after a POST action
-LOGIN = "login"
-MFA = "mfa"
-HIDDEN = 404
-
-
-@pytest.fixture
-def world():
-    north, south = TeamFactory(name="North"), TeamFactory(name="South")
-    people = {
-        "keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
-        "other_keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
-        "team_lead": UserFactory(team=north, roles={Role.TEAM_LEAD}),
-        "other_team_lead": UserFactory(team=south, roles={Role.TEAM_LEAD}),
-        "service_admin": UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True),
-        "data_protection": UserFactory(team=None, roles={Role.DATA_PROTECTION}),
-        "no_mfa": UserFactory(team=north, roles={Role.KEYWORKER}),
-    }
-    for name, user in people.items():
-        if name != "no_mfa":
-            enable_mfa(user)
-    own_case = ReferralFactory(
-        team=north, assigned_to=people["keyworker"], status=Status.CONTACTING,
-        safe_channels=["sms"],
-    )  # fmt: skip
-    queue_case = ReferralFactory(team=north, safe_channels=["sms"])
-    return {"people": people, "own_case": own_case, "queue_case": queue_case}
-
-
-def outcome(response):
-    if response.status_code == 302:
-        location = response["Location"]
-        if location.startswith(reverse("account_login")):
-            return LOGIN
-        if location.startswith(reverse("mfa_activate_totp")):
-            return MFA
-        return OK
-    if response.status_code in (200, 400):
-        return OK
-    return response.status_code
-
-
-def as_user(client, world, who):
-    if who != "anonymous":
-        client.force_login(world["people"][who])
-    return client
-
 
 PAGES = {
     # page: expected outcome per role
@@ -74,10 +25,10 @@ PAGES = {
 @pytest.mark.parametrize(
     "who", ["anonymous", "no_mfa", "keyworker", "other_keyworker", "team_lead", "service_admin"]
 )
-def test_staff_pages_matrix(client, world, page, who):
+def test_staff_pages_matrix(client, staff_world, page, who):
     expected = {"anonymous": LOGIN, "no_mfa": MFA, **PAGES[page]}
     expected.setdefault("other_keyworker", expected["keyworker"])
-    response = as_user(client, world, who).get(reverse(page))
+    response = as_user(client, staff_world, who).get(reverse(page))
     assert outcome(response) == expected[who]
 
 
@@ -94,11 +45,13 @@ CASE_EXPECTATIONS = {
 
 
 @pytest.mark.parametrize("who", list(CASE_EXPECTATIONS))
-def test_case_page_matrix(client, world, who):
-    as_user(client, world, who)
+def test_case_page_matrix(client, staff_world, who):
+    as_user(client, staff_world, who)
     own, queued = CASE_EXPECTATIONS[who]
-    assert outcome(client.get(reverse("case_detail", args=[world["own_case"].pk]))) == own
-    assert outcome(client.get(reverse("case_detail", args=[world["queue_case"].pk]))) == queued
+    assert outcome(client.get(reverse("case_detail", args=[staff_world["own_case"].pk]))) == own
+    assert (
+        outcome(client.get(reverse("case_detail", args=[staff_world["queue_case"].pk]))) == queued
+    )
 
 
 def case_action_url_names():
@@ -123,24 +76,28 @@ ACTION_DATA = {
 @pytest.mark.parametrize(
     "who", ["anonymous", "no_mfa", "other_keyworker", "other_team_lead", "service_admin"]
 )
-def test_every_case_action_is_hidden_from_those_who_cannot_see_the_case(client, world, name, who):
-    as_user(client, world, who)
-    response = client.post(reverse(name, args=[world["own_case"].pk]), ACTION_DATA.get(name, {}))
+def test_every_case_action_is_hidden_from_those_who_cannot_see_the_case(
+    client, staff_world, name, who
+):
+    as_user(client, staff_world, who)
+    response = client.post(
+        reverse(name, args=[staff_world["own_case"].pk]), ACTION_DATA.get(name, {})
+    )
     expected = CASE_EXPECTATIONS[who][0]
     assert outcome(response) == expected, response.status_code
-    world["own_case"].refresh_from_db()
-    assert world["own_case"].status == Status.CONTACTING
-    assert not world["own_case"].notes.exists()
+    staff_world["own_case"].refresh_from_db()
+    assert staff_world["own_case"].status == Status.CONTACTING
+    assert not staff_world["own_case"].notes.exists()
 
 
 @pytest.mark.parametrize("name", case_action_url_names())
-def test_case_actions_refuse_get(client, world, name):
-    as_user(client, world, "keyworker")
-    assert client.get(reverse(name, args=[world["own_case"].pk])).status_code == 405
+def test_case_actions_refuse_get(client, staff_world, name):
+    as_user(client, staff_world, "keyworker")
+    assert client.get(reverse(name, args=[staff_world["own_case"].pk])).status_code == 405
 
 
-def test_unknown_case_ids_are_404_for_everyone(client, world):
-    as_user(client, world, "team_lead")
+def test_unknown_case_ids_are_404_for_everyone(client, staff_world):
+    as_user(client, staff_world, "team_lead")
     assert client.get(reverse("case_detail", args=[999_999])).status_code == 404
 
 
@@ -180,16 +137,16 @@ def every_staff_url(pk):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_every_staff_url_sends_anonymous_visitors_to_sign_in_and_others_to_mfa(
-    client, world, method
+    client, staff_world, method
 ):
-    urls = list(every_staff_url(world["own_case"].pk))
+    urls = list(every_staff_url(staff_world["own_case"].pk))
     assert len(urls) >= 12
     for url in urls:
         response = getattr(client, method)(url)
         assert response.status_code in (302, 405), url
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("account_login")), url
-    client.force_login(world["people"]["no_mfa"])
+    client.force_login(staff_world["people"]["no_mfa"])
     for url in urls:
         response = getattr(client, method)(url)
         assert response.status_code in (302, 405), url

@@ -5,7 +5,7 @@ Heights measured go to test-artifacts/step-heights-360.txt."""
 import pytest
 
 from tests.browser.checks import assert_accessible
-from tests.browser.test_no_trace_after_exit import ANSWERS, FORMS, answer
+from tests.browser.public_form import ANSWERS, FORMS, answer
 from tests.support.referral_journey import VALID_ANSWERS
 
 pytestmark = [

@@ -12,6 +12,8 @@ on the embedded server, whose socket directory sits in ``OPTIONS``.
 """
 
 import os
+import subprocess
+import sys
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -71,3 +73,30 @@ def child_process_environment(**overrides: str | None) -> dict[str, str]:
         else:
             env[name] = value
     return env
+
+
+STRONG_SECRET = "k3x9-" * 12
+
+
+def run_django(code_or_args, **env_overrides):
+    """Python in a fresh process with production's settings (a strong key, DEBUG off), so
+    settings read once at start-up are read afresh; ``env_overrides`` change or remove
+    (``None``) variables."""
+    production = {
+        "HAVEN_ENV": "production",
+        "SECRET_KEY": STRONG_SECRET,
+        "FIELD_ENCRYPTION_SALTS": "test-salt-one,test-salt-two",
+        "ALLOWED_HOSTS": "haven.example.org",
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": None,
+    }
+    env = child_process_environment(**{**production, **env_overrides})
+    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

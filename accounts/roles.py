@@ -19,7 +19,7 @@ class Role(models.TextChoices):
 
 
 # What each role may do, as Django permissions (codename on referrals.Referral). The data
-# migration accounts/0004 grants these; tests/test_roles.py checks the two agree.
+# migration accounts/0004 grants these; tests/accounts/test_staff_access.py checks the two agree.
 ROLE_PERMISSIONS = {
     Role.KEYWORKER: {"work_own_cases", "pick_up_referral"},
     Role.TEAM_LEAD: {

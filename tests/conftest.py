@@ -5,6 +5,8 @@ from django.test import RequestFactory
 
 from accounts.roles import Role
 from referrals.choices import Status
+from sessions_booking.models import Programme, Venue
+from tests.support.dataprotection_world import build_world
 from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
 # --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").
@@ -69,7 +71,7 @@ def default_language_after_each_test():
 
 # Nothing listens on port 1: the breached-password check fails at once and falls back to
 # Django's common-password list. Tests never reach the real Pwned Passwords API;
-# tests/test_passwords.py points it at a fake one on 127.0.0.1.
+# tests/accounts/test_passwords.py points it at a fake one on 127.0.0.1.
 UNREACHABLE_PWNED_PASSWORDS = "http://127.0.0.1:1/range/"
 
 
@@ -136,3 +138,85 @@ def staff_world(db):
     )  # fmt: skip
     queue_case = ReferralFactory(team=north, safe_channels=["sms"])
     return {"people": people, "own_case": own_case, "queue_case": queue_case}
+
+
+# --- The people, team and places most tests need ------------------------------------------
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="North")
+
+
+@pytest.fixture
+def public_form_team(db, settings):
+    """The team a referral through the public form lands in (the default team, for B12 and
+    Birmingham), with the form's minimum time to fill it in switched off."""
+    settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
+    return TeamFactory(
+        name="Birmingham", postcode_districts=["B12"], local_authorities=["Birmingham"],
+        is_default=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def service_admin(db):
+    return UserFactory(
+        email="sam@haven.test", full_name="Sam Admin", team=None,
+        roles={Role.SERVICE_ADMIN}, is_staff=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def admin_client(client, sign_in, service_admin):
+    """The test client, signed in as the service admin."""
+    sign_in(service_admin)
+    return client
+
+
+@pytest.fixture
+def amara(team):
+    return enable_mfa(
+        UserFactory(email="amara.hussain@haven.test", full_name="Amara Hussain", team=team,
+                    roles={Role.KEYWORKER})
+    )  # fmt: skip
+
+
+@pytest.fixture
+def beata(team):
+    return enable_mfa(UserFactory(team=team, roles={Role.KEYWORKER}, full_name="Beata Kowalska"))
+
+
+@pytest.fixture
+def lead(team):
+    return enable_mfa(UserFactory(team=team, roles={Role.TEAM_LEAD}, full_name="Priya Sandhu"))
+
+
+@pytest.fixture
+def venue(db):
+    return Venue.objects.create(
+        name="Rose House", address="1 Rose Street, Birmingham B1 1AA", creche_on_site=True,
+        women_only_building=True, step_free=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def programme(db):
+    return Programme.objects.create(
+        name="Women's recovery group", description="A weekly group for women.",
+        default_capacity=10, default_creche_places=4,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def open_programme(db):
+    return Programme.objects.create(
+        name="Family drop-in", description="All welcome.", women_only=False
+    )
+
+
+@pytest.fixture
+def world(db):
+    """Her, another woman and the staff around them, with something of every kind recorded
+    about her (tests/support/dataprotection_world.py)."""
+    return build_world()

@@ -1,4 +1,4 @@
-"""After "Exit this page", Back shows no trace of her answers (issue 15, part 1).
+"""After "Exit this page", Back shows no trace of her answers.
 
 Chromium keeps the state of every form control of a page in its history entry and puts it
 back when Back re-opens the page, even though the page itself is asked for again (every

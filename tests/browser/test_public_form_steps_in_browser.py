@@ -1,4 +1,4 @@
-"""The public form's steps as a 360 x 740 phone shows them (issue 15, parts 2 and 4): no step
+"""The public form's steps as a 360 x 740 phone shows them: no step
 is longer than about two screens, and every new or changed page state passes axe-core.
 Heights measured go to test-artifacts/step-heights-360.txt."""
 

@@ -1,4 +1,4 @@
-"""What the outage drills (tests/test_outage_drills.py) run: gunicorn, a Celery worker and
+"""What the outage drills (tests/config/test_outage_drills.py) run: gunicorn, a Celery worker and
 beat with production settings, and a client that talks to them as a browser behind the
 load balancer does (HTTPS at the balancer, plain HTTP to gunicorn)."""
 

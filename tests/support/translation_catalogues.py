@@ -8,7 +8,7 @@ from pathlib import Path
 from django import forms
 
 # The public pages' own files: each message found in one of these must be translated into
-# every language (tests/test_translations.py). Messages a public form shows from elsewhere
+# every language (tests/core/test_translations.py). Messages a public form shows from elsewhere
 # (its fields' choices) are found by walking the forms: public_form_messages below.
 PUBLIC_TEMPLATES = (
     "templates/base.html",

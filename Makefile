@@ -36,7 +36,7 @@ test: $(STAMP) chromium gettext
 	$(WITH_SERVICES) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 		$(AS_OWNER) $(BIN)/python -m pytest $(PYTEST_ARGS)'
 
-## test-clocks: the whole suite again with every test's clock moved (tests/clock.py): a year
+## test-clocks: the whole suite again with every test's clock moved (tests/support/clock.py): a year
 ## ahead, then half an hour before the UK clocks go forward and go back; CLOCKS to choose
 CLOCKS ?= year-ahead spring-forward fall-back
 test-clocks: $(STAMP) chromium gettext

@@ -249,7 +249,7 @@ def page_runners(application) -> dict:
     from django.urls import reverse
 
     from bench.web_urls import MINIMAL_PATH
-    from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS
+    from tests.support.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS
 
     keyworkers, cases, admin = load_users()
     keyworker_browsers = [Browser(application, signed_in_cookie(kw)) for kw in keyworkers]

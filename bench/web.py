@@ -79,7 +79,7 @@ from config.celery import app
 from config.encrypted_sessions import SessionStore  # the engine settings.SESSION_ENGINE names
 from referrals.models import Referral
 from sessions_booking.models import Booking, BookingStatus, GroupSession
-from tests.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS
+from tests.support.referral_journey import SELF, SELF_STEPS, VALID_ANSWERS
 
 USERS = 20
 PHASE_SECONDS = 20

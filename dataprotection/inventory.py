@@ -2,9 +2,10 @@
 and what anonymising her case does to it.
 
 Every concrete field (and many-to-many relation) of every model in the accounts, referrals
-and sessions_booking apps is classified here; ``tests/test_record_of_processing.py`` fails
-for a field that is not, so a new field cannot slip past the record of processing or the
-anonymisation (``services.anonymise_case`` clears exactly the fields marked ``CLEAR``).
+and sessions_booking apps is classified here;
+``tests/dataprotection/test_record_of_processing.py`` fails for a field that is not, so a new
+field cannot slip past the record of processing or the anonymisation
+(``services.anonymise_case`` clears exactly the fields marked ``CLEAR``).
 pghistory's event models copy their tracked model's fields and are classified from it.
 """
 
@@ -51,7 +52,7 @@ class Use:
     seen_by: str = ""
     on_anonymise: str = KEEP
     # Why a field about her is stored in plain text (everything else about her is encrypted;
-    # tests/test_encryption_at_rest.py checks one or the other holds for each field).
+    # tests/core/test_encryption_at_rest.py checks one or the other holds for each field).
     plain_because: str = ""
 
 

@@ -60,7 +60,7 @@ def team_queue(*, team) -> QuerySet[Referral]:
 
 
 # The columns a caseload row shows (referrals/views/caseload.py); the others stay in the
-# database, and reading one costs a query of its own (tests/test_query_budgets.py would
+# database, and reading one costs a query of its own (tests/config/test_query_budgets.py would
 # say). Fewer columns: less SQL to build and fewer values to convert on every row.
 CASELOAD_ROW_FIELDS = (
     "reference",

@@ -1,14 +1,15 @@
 import uuid
 
 import pytest
-from django.test import RequestFactory
 
 from core.permissions import Role
-from tests.factories import UserFactory, enable_mfa
+from referrals.choices import Status
+from sessions_booking.models import Programme, Venue
+from tests.support.dataprotection_world import build_world
+from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
-# --clock / HAVEN_TEST_CLOCK: the whole suite on another day (docs/testing.md, "Any day,
-# any clock").
-pytest_plugins = ["tests.clock"]
+# --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").
+pytest_plugins = ["tests.support.clock"]
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +70,7 @@ def default_language_after_each_test():
 
 # Nothing listens on port 1: the breached-password check fails at once and falls back to
 # Django's common-password list. Tests never reach the real Pwned Passwords API;
-# tests/test_passwords.py points it at a fake one on 127.0.0.1.
+# tests/accounts/test_passwords.py points it at a fake one on 127.0.0.1.
 UNREACHABLE_PWNED_PASSWORDS = "http://127.0.0.1:1/range/"
 
 
@@ -106,8 +107,107 @@ def keyworker(db):
 
 
 @pytest.fixture
-def request_by(keyworker):
-    """A request made by ``keyworker``, for calling services directly."""
-    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
-    request.user = keyworker
-    return request
+def staff_world(db):
+    """Two teams (North and South), their staff with every role, her own case and one in
+    the queue: what the access matrices and the IDOR sweep build on."""
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    people = {
+        "keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
+        "other_keyworker": UserFactory(team=north, roles={Role.KEYWORKER}),
+        "team_lead": UserFactory(team=north, roles={Role.TEAM_LEAD}),
+        "other_team_lead": UserFactory(team=south, roles={Role.TEAM_LEAD}),
+        "service_admin": UserFactory(team=None, roles={Role.SERVICE_ADMIN}, is_staff=True),
+        "data_protection": UserFactory(team=None, roles={Role.DATA_PROTECTION}),
+        "no_mfa": UserFactory(team=north, roles={Role.KEYWORKER}),
+    }
+    for name, user in people.items():
+        if name != "no_mfa":
+            enable_mfa(user)
+    own_case = ReferralFactory(
+        team=north, assigned_to=people["keyworker"], status=Status.CONTACTING,
+        safe_channels=["sms"],
+    )  # fmt: skip
+    queue_case = ReferralFactory(team=north, safe_channels=["sms"])
+    return {"people": people, "own_case": own_case, "queue_case": queue_case}
+
+
+# --- The people, team and places most tests need ------------------------------------------
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="North")
+
+
+@pytest.fixture
+def public_form_team(db, settings):
+    """The team a referral through the public form lands in (the default team, for B12 and
+    Birmingham), with the form's minimum time to fill it in switched off."""
+    settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
+    return TeamFactory(
+        name="Birmingham", postcode_districts=["B12"], local_authorities=["Birmingham"],
+        is_default=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def service_admin(db):
+    return UserFactory(
+        email="sam@haven.test", full_name="Sam Admin", team=None,
+        roles={Role.SERVICE_ADMIN}, is_staff=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def admin_client(client, sign_in, service_admin):
+    """The test client, signed in as the service admin."""
+    sign_in(service_admin)
+    return client
+
+
+@pytest.fixture
+def amara(team):
+    return enable_mfa(
+        UserFactory(email="amara.hussain@haven.test", full_name="Amara Hussain", team=team,
+                    roles={Role.KEYWORKER})
+    )  # fmt: skip
+
+
+@pytest.fixture
+def beata(team):
+    return enable_mfa(UserFactory(team=team, roles={Role.KEYWORKER}, full_name="Beata Kowalska"))
+
+
+@pytest.fixture
+def lead(team):
+    return enable_mfa(UserFactory(team=team, roles={Role.TEAM_LEAD}, full_name="Priya Sandhu"))
+
+
+@pytest.fixture
+def venue(db):
+    return Venue.objects.create(
+        name="Rose House", address="1 Rose Street, Birmingham B1 1AA", creche_on_site=True,
+        women_only_building=True, step_free=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def programme(db):
+    return Programme.objects.create(
+        name="Women's recovery group", description="A weekly group for women.",
+        default_capacity=10, default_creche_places=4,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def open_programme(db):
+    return Programme.objects.create(
+        name="Family drop-in", description="All welcome.", women_only=False
+    )
+
+
+@pytest.fixture
+def world(db):
+    """Her, another woman and the staff around them, with something of every kind recorded
+    about her (tests/support/dataprotection_world.py)."""
+    return build_world()

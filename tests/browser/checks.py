@@ -13,7 +13,7 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 AXE_PATH = "/__browser-tests__/axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices (headings, landmarks).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
-# Failed whatever axe calls their impact: the issue asks for these explicitly.
+# Failed whatever axe calls their impact: the accessibility requirements name these explicitly.
 AXE_ALWAYS_FAIL = {
     "heading-order",
     "page-has-heading-one",

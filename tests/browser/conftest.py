@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import TeamFactory
+from tests.support.factories import TeamFactory
 
 # Playwright's sync API keeps an event loop running in the main thread for the session; the
 # ORM calls tests make beside it are plain synchronous calls. Haven has no async code paths.
-# (tests/test_production_settings.py removes this from the processes it starts.)
+# (tests/config/test_production_settings.py removes this from the processes it starts.)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

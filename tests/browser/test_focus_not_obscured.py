@@ -210,8 +210,7 @@ def test_in_urdu_and_on_her_appointment_page_too(site, chromium, size, settings)
     link page has the bar too."""
     from sessions_booking.services.booking import book_client
     from sessions_booking.services.links import issue_link
-    from tests.dataprotection_world import acting
-    from tests.factories import GroupSessionFactory, ReferralFactory, UserFactory
+    from tests.support.factories import GroupSessionFactory, ReferralFactory, UserFactory
 
     width, height = size
     context = chromium.new_context(
@@ -228,7 +227,7 @@ def test_in_urdu_and_on_her_appointment_page_too(site, chromium, size, settings)
     settings.SITE_URL = site
     keyworker = UserFactory()
     her = ReferralFactory(assigned_to=keyworker, preferred_language="ur")
-    booking = book_client(request=acting(keyworker), referral=her, session=GroupSessionFactory())
+    booking = book_client(actor=keyworker, referral=her, session=GroupSessionFactory())
     page.goto(issue_link(booking))
     check_every_stop(page, f"{where} her appointment (Urdu)")
     context.close()

@@ -1,4 +1,4 @@
-"""After "Exit this page", Back shows no trace of her answers (issue 15, part 1).
+"""After "Exit this page", Back shows no trace of her answers.
 
 Chromium keeps the state of every form control of a page in its history entry and puts it
 back when Back re-opens the page, even though the page itself is asked for again (every
@@ -11,8 +11,7 @@ to that address shows it, and none of the words she typed.
 
 import pytest
 
-from referrals.views.public import ProfessionalReferralWizard, SelfReferralWizard
-from tests.referral_journey import VALID_ANSWERS
+from tests.browser.public_form import ANSWERS, FORMS, PROFESSIONAL_STEPS, SELF_STEPS, answer
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,19 +19,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SELF_STEPS = [name for name, _ in SelfReferralWizard.form_list]
-PROFESSIONAL_STEPS = [name for name, _ in ProfessionalReferralWizard.form_list]
-ANSWERS = {
-    "self": VALID_ANSWERS,
-    "professional": {
-        **VALID_ANSWERS,
-        "agreement": {**VALID_ANSWERS["agreement"], "referrer_confirmed_consent": "on"},
-    },
-}
-FORMS = {
-    "self": ("/refer/", SELF_STEPS),
-    "professional": ("/refer/professional/", PROFESSIONAL_STEPS),
-}
 EXITS = ["button", "shift-three-times", "link-without-javascript"]
 
 # Every control's state, as the person holding the phone sees it.
@@ -43,30 +29,6 @@ CONTROL_STATES = """() => [...document.querySelectorAll("input, select, textarea
         : ["checkbox", "radio"].includes(e.type)
             ? {name: e.name, value: e.value, checked: e.checked}
             : {name: e.name, value: e.value})"""
-
-
-def answer(page, step, answers) -> list[str]:
-    """Give a step's answers as she would, with clicks and typing. Returns the words typed."""
-    typed = []
-    for name, value in answers.items():
-        field = page.locator(f'[name="{step}-{name}"]')
-        if not field.count():
-            continue
-        kind = field.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
-        if kind == "hidden":
-            continue
-        if kind == "checkbox" and field.count() == 1:
-            field.check()
-        elif kind in ("checkbox", "radio"):
-            for one in value if isinstance(value, list) else [value]:
-                field.and_(page.locator(f'[value="{one}"]')).check()
-        elif kind == "select":
-            field.select_option(value)
-        else:
-            field.fill(value)
-            if kind in ("text", "tel", "email", "textarea"):
-                typed.append(value)
-    return typed
 
 
 def answer_everything(page) -> list[str]:

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from tests.processes import child_process_environment
+from tests.support.processes import child_process_environment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 

@@ -5,7 +5,7 @@ the pages that show errors; screenshots of the form at 360 and 1280 px go to tes
 import pytest
 
 from tests.browser.checks import assert_accessible, assert_reflows
-from tests.factories import GroupSessionFactory, ReferralFactory
+from tests.support.factories import GroupSessionFactory, ReferralFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -108,13 +108,12 @@ def test_the_professional_form_passes_axe_and_reflows(site, narrow):
 def test_her_appointment_page_passes_axe_and_reflows(site, narrow, settings):
     from sessions_booking.services.booking import book_client
     from sessions_booking.services.links import issue_link
-    from tests.dataprotection_world import acting
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     settings.SITE_URL = site
     keyworker = UserFactory()
     her = ReferralFactory(assigned_to=keyworker)
-    booking = book_client(request=acting(keyworker), referral=her, session=GroupSessionFactory())
+    booking = book_client(actor=keyworker, referral=her, session=GroupSessionFactory())
     page = narrow
     page.goto(issue_link(booking))
     check(page, "her appointment")

@@ -1,12 +1,12 @@
-"""The public form's steps as a 360 x 740 phone shows them (issue 15, parts 2 and 4): no step
+"""The public form's steps as a 360 x 740 phone shows them: no step
 is longer than about two screens, and every new or changed page state passes axe-core.
 Heights measured go to test-artifacts/step-heights-360.txt."""
 
 import pytest
 
 from tests.browser.checks import assert_accessible
-from tests.browser.test_no_trace_after_exit import ANSWERS, FORMS, answer
-from tests.referral_journey import VALID_ANSWERS
+from tests.browser.public_form import ANSWERS, FORMS, answer
+from tests.support.referral_journey import VALID_ANSWERS
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,4 +1,4 @@
-"""Details of the public pages as Chromium sees them (issue 15, part 3): no failing request
+"""Details of the public pages as Chromium sees them: no failing request
 (a favicon of our own), crisis numbers that never break across lines, a honeypot that no
 screen reader meets, and no #fragment carried from an error summary link to later pages."""
 

@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.checks import assert_accessible, assert_reflows
-from tests.dataprotection_world import build_world
-from tests.factories import ReferralFactory
+from tests.support.factories import ReferralFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,8 +15,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def world():
-    world = build_world()
+def world(world):
+    """The data-protection world (tests/conftest.py), and someone in the team queue."""
     # Someone in the team queue, waiting to be picked up.
     world["new"] = ReferralFactory(team=world["team"], preferred_name="Queueing")
     return world

@@ -9,7 +9,7 @@ from core.permissions import Role
 from referrals.models import Referral
 from sessions_booking.models import Booking, BookingStatus, Reminder
 from tests.browser.checks import assert_accessible
-from tests.factories import (
+from tests.support.factories import (
     TEST_PASSWORD,
     GroupSessionFactory,
     TeamFactory,
@@ -17,7 +17,7 @@ from tests.factories import (
     current_totp_code,
     enable_mfa,
 )
-from tests.referral_journey import SELF, SELF_STEPS, complete
+from tests.support.referral_journey import SELF, SELF_STEPS, complete
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,7 +28,7 @@ pytestmark = [
 
 @pytest.fixture
 def her_referral(live_server, settings):
-    """Jas refers herself (tests/referral_journey.py): two children, 3 and 6, and she needs
+    """Jas refers herself (tests/support/referral_journey.py): two children, 3 and 6, and she needs
     the crèche to come."""
     settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
     TeamFactory(name="Birmingham", postcode_districts=["B12"], is_default=True)

@@ -66,7 +66,7 @@ def test_case_page_matrix(client, staff_world, who):
 def case_action_url_names():
     """Every case URL except the page itself, read from the URL configuration so that a
     new action cannot be forgotten here."""
-    names = [name for name in url_names("case_") if name != "referrals:case_detail"]
+    names = [name for name in url_names("referrals:case_") if name != "referrals:case_detail"]
     assert len(names) >= 6
     return names
 

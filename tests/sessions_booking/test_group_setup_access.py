@@ -39,15 +39,15 @@ def group_world(programme, venue, team, service_admin):
     }
 
 
-def config_urls(group_world):
-    """Every config_ URL in the URL configuration, so a new page cannot be left out."""
+def setup_urls(group_world):
+    """Every groups setup URL in the URL configuration, so a new page cannot be left out."""
     pks = {
         "venue": group_world["session"].venue_id,
         "programme": group_world["session"].programme_id,
         "session": group_world["session"].pk,
         "series": group_world["series"].pk,
     }
-    names = url_names("config_")
+    names = url_names("sessions_booking:setup_")
     assert len(names) == 15
     urls = []
     for name in names:
@@ -64,7 +64,7 @@ def config_urls(group_world):
 def test_only_service_admins_see_the_group_pages(client, sign_in, group_world, who):
     if who != "anonymous":
         sign_in(group_world["people"][who])
-    for url in config_urls(group_world):
+    for url in setup_urls(group_world):
         response = client.get(url)
         if who == "anonymous":
             assert response.status_code == 302, url

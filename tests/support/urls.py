@@ -62,11 +62,8 @@ def argument_free_paths() -> list[str]:
 
 
 def url_names(starting_with: str) -> list[str]:
-    """The names, outside any namespace, that start with ``starting_with``, each once."""
+    """The namespaced names (``referrals:case_assign``) that start with ``starting_with``,
+    each once."""
     return sorted(
-        {
-            route.name
-            for route in all_routes()
-            if route.namespace is None and route.name and route.name.startswith(starting_with)
-        }
+        {route.key for route in all_routes() if route.name and route.key.startswith(starting_with)}
     )

@@ -2,7 +2,7 @@
 language with the options below, then ``compilemessages``. Run it after changing any
 user-facing text, translate what it leaves empty (or marks fuzzy) in locale/*/django.po,
 run it again, and commit the .po and .mo files (docs/languages.md).
-tests/test_translations.py runs makemessages the same way and fails if it would change
+tests/core/test_translations.py runs makemessages the same way and fails if it would change
 anything."""
 
 from django.conf import settings

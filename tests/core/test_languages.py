@@ -317,7 +317,7 @@ def her_link(keyworker, session, **referral) -> str:
 def test_the_reminder_link_page_is_in_her_preferred_language(
     client, keyworker, session, preferred, language, title
 ):
-    url = her_link(keyworker, keyworker, session, preferred_language=preferred)
+    url = her_link(keyworker, session, preferred_language=preferred)
     response = client.get(url)
     html = html_of(response)
     assert response.status_code == 200

@@ -166,7 +166,7 @@ def test_the_emailed_reference_is_isolated_in_urdu_only():
 def test_a_booking_notice_in_urdu_isolates_the_place(monkeypatch):
     sent = []
     monkeypatch.setattr(
-        "sessions_booking.tasks.backend_for",
+        "core.messaging.gate.backend_for",
         lambda channel: type("Backend", (), {"send": staticmethod(sent.append)}),
     )
     referral = her()

@@ -158,7 +158,7 @@ def booked_and_safe_now(keyworker):
 
 
 def test_provider_errors_back_off_then_fail_visibly(keyworker, monkeypatch):
-    booking = booked_and_safe_now(keyworker, keyworker)
+    booking = booked_and_safe_now(keyworker)
 
     class Broken:
         def send(self, message):
@@ -180,7 +180,7 @@ def test_provider_errors_back_off_then_fail_visibly(keyworker, monkeypatch):
 
 
 def test_a_permanent_provider_refusal_fails_at_once(keyworker, monkeypatch):
-    booking = booked_and_safe_now(keyworker, keyworker)
+    booking = booked_and_safe_now(keyworker)
 
     class Refusing:
         def send(self, message):
@@ -288,7 +288,7 @@ def test_reminders_claimed_but_not_reached_in_the_time_budget_go_back_in_the_que
 
     from sessions_booking.services.reminders import sweep
 
-    bookings = [booked_and_safe_now(keyworker, keyworker) for _ in range(3)]
+    bookings = [booked_and_safe_now(keyworker) for _ in range(3)]
     for booking in bookings:
         make_due(booking)
 
@@ -312,12 +312,12 @@ def test_a_backlog_starts_one_more_sweep_at_most_once_a_minute(
     from sessions_booking.services.reminders import sweep
 
     for _ in range(3):
-        make_due(booked_and_safe_now(keyworker, keyworker))
+        make_due(booked_and_safe_now(keyworker))
     with django_capture_on_commit_callbacks() as callbacks:
         assert sweep(batch=2) == 6  # three full batches of two
     assert len(callbacks) == 1
     for _ in range(2):
-        make_due(booked_and_safe_now(keyworker, keyworker))
+        make_due(booked_and_safe_now(keyworker))
     with django_capture_on_commit_callbacks() as callbacks:
         sweep(batch=2)
     assert callbacks == []  # within the minute: no more helpers

@@ -107,7 +107,7 @@ def keyworker(db):
 
 
 @pytest.fixture
-def staff_world(db):
+def staff_world():
     """Two teams (North and South), their staff with every role, her own case and one in
     the queue: what the access matrices and the IDOR sweep build on."""
     north, south = TeamFactory(name="North"), TeamFactory(name="South")
@@ -135,12 +135,12 @@ def staff_world(db):
 
 
 @pytest.fixture
-def team(db):
+def team():
     return TeamFactory(name="North")
 
 
 @pytest.fixture
-def public_form_team(db, settings):
+def public_form_team(settings):
     """The team a referral through the public form lands in (the default team, for B12 and
     Birmingham), with the form's minimum time to fill it in switched off."""
     settings.REFERRAL_MIN_SECONDS_TO_FILL = 0
@@ -151,7 +151,7 @@ def public_form_team(db, settings):
 
 
 @pytest.fixture
-def service_admin(db):
+def service_admin():
     return UserFactory(
         email="sam@haven.test", full_name="Sam Admin", team=None,
         roles={Role.SERVICE_ADMIN}, is_staff=True,
@@ -184,7 +184,7 @@ def lead(team):
 
 
 @pytest.fixture
-def venue(db):
+def venue():
     return Venue.objects.create(
         name="Rose House", address="1 Rose Street, Birmingham B1 1AA", creche_on_site=True,
         women_only_building=True, step_free=True,
@@ -192,7 +192,7 @@ def venue(db):
 
 
 @pytest.fixture
-def programme(db):
+def programme():
     return Programme.objects.create(
         name="Women's recovery group", description="A weekly group for women.",
         default_capacity=10, default_creche_places=4,
@@ -200,14 +200,14 @@ def programme(db):
 
 
 @pytest.fixture
-def open_programme(db):
+def open_programme():
     return Programme.objects.create(
         name="Family drop-in", description="All welcome.", women_only=False
     )
 
 
 @pytest.fixture
-def world(db):
+def world():
     """Her, another woman and the staff around them, with something of every kind recorded
     about her (tests/support/dataprotection_world.py)."""
     return build_world()

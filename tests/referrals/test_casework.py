@@ -1,5 +1,6 @@
-"""Case work: picking up, assigning, the status workflow, contact attempts, notes, next
-contact, and the audit trail of all of it."""
+"""Case work: picking up, assigning, the status workflow, contact attempts, notes, and the
+audit trail of all of it (next contact and the caseload are on the staff home page:
+tests/home)."""
 
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from core.permissions import Role
 from referrals.choices import Status
 from referrals.models import ContactAttempt, StatusChange
 from referrals.rules.workflow import TRANSITIONS
+from tests.support.cases import post
 from tests.support.factories import (
     ReferralFactory,
     TeamFactory,
@@ -24,10 +26,6 @@ from tests.support.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def post(client, name, referral, data=None, **headers):
-    return client.post(reverse(name, args=[referral.pk]), data or {}, **headers)
 
 
 # --- picking up and assigning ----------------------------------------------------------------
@@ -255,81 +253,6 @@ def test_notes_are_encrypted_at_rest(client, team, amara):
     with connection.cursor() as cursor:
         cursor.execute("SELECT text FROM referrals_casenote")
         assert "sister" not in cursor.fetchone()[0]
-
-
-# --- next contact and due today ---------------------------------------------------------------
-def test_next_contact_dates_feed_the_due_today_list(client, team, amara):
-    today = timezone.localdate()
-    overdue = ReferralFactory(
-        team=team, assigned_to=amara, status=Status.CONTACTING, preferred_name="Overdue"
-    )
-    due = ReferralFactory(
-        team=team, assigned_to=amara, status=Status.ACTIVE, preferred_name="DueToday"
-    )
-    later = ReferralFactory(
-        team=team, assigned_to=amara, status=Status.ACTIVE, preferred_name="Later"
-    )
-    client.force_login(amara)
-    post(
-        client,
-        "referrals:case_next_contact",
-        overdue,
-        {"on": (today - timedelta(days=2)).isoformat()},
-    )
-    post(client, "referrals:case_next_contact", due, {"on": today.isoformat()})
-    post(
-        client,
-        "referrals:case_next_contact",
-        later,
-        {"on": (today + timedelta(days=3)).isoformat()},
-    )
-    home = client.get(reverse("home:staff_home")).content.decode()
-    due_section = home.split('id="due-heading"')[1].split("</section>")[0]
-    assert "Overdue" in due_section
-    assert "DueToday" in due_section
-    assert "Later" not in due_section
-    assert due_section.index("Overdue") < due_section.index("DueToday")
-
-
-# --- caseload filters, search and sort ----------------------------------------------------------
-def test_caseload_filters_search_and_sort(client, team, amara, lead):
-    ReferralFactory(
-        team=team,
-        assigned_to=amara,
-        status=Status.ACTIVE,
-        preferred_name="Marta",
-        priority="routine",
-    )
-    urgent = ReferralFactory(
-        team=team,
-        assigned_to=amara,
-        status=Status.CONTACTING,
-        preferred_name="Ioana",
-        priority="urgent",
-    )
-    ReferralFactory(team=team, assigned_to=lead, status=Status.ACTIVE, preferred_name="Gemma")
-    client.force_login(amara)
-    html = client.get(reverse("home:staff_home")).content.decode()
-    assert html.index("Ioana") < html.index("Marta")  # most urgent first
-    assert "Gemma" not in html  # not hers
-    assert (
-        "Marta"
-        not in client.get(reverse("home:staff_home"), {"priority": "urgent"}).content.decode()
-    )
-    assert (
-        "Ioana" not in client.get(reverse("home:staff_home"), {"status": "active"}).content.decode()
-    )
-    found = client.get(
-        reverse("home:staff_home"), {"q": urgent.display_reference.lower()}
-    ).content.decode()
-    assert "Ioana" in found
-    assert "Marta" not in found
-    by_name = client.get(reverse("home:staff_home"), {"sort": "name"}).content.decode()
-    assert by_name.index("Ioana") < by_name.index("Marta")
-    # A keyworker asking for the whole team's cases still sees only her own.
-    assert "Gemma" not in client.get(reverse("home:staff_home"), {"scope": "team"}).content.decode()
-    client.force_login(lead)
-    assert "Marta" in client.get(reverse("home:staff_home"), {"scope": "team"}).content.decode()
 
 
 # --- query counts ----------------------------------------------------------------------------

@@ -28,8 +28,22 @@ def chromium():
 
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
+    from django.db import connections
+
+    # What a transactional, serialized-rollback test restores after a flush (the roles and
+    # their permissions, from the data migrations) is kept on the connection object. Once
+    # Playwright runs its event loop in this thread, Django hands out another connection
+    # object (its connections are context-local), which would not have it: the first browser
+    # test after another transactional test then found no roles. Give the new one the same.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         yield browser
         browser.close()
 

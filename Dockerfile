@@ -14,9 +14,14 @@ RUN groupadd --system haven && useradd --system --gid haven --home-dir /app have
 COPY pyproject.toml README.md ./
 COPY requirements/constraints.txt requirements/constraints.txt
 COPY config config
+COPY core core
+COPY notices notices
 COPY accounts accounts
 COPY referrals referrals
 COPY sessions_booking sessions_booking
+COPY home home
+COPY reports reports
+COPY dataprotection dataprotection
 RUN pip install -c requirements/constraints.txt .
 
 COPY . .

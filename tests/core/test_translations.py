@@ -27,10 +27,14 @@ LANGUAGES = translated_languages()
 SOURCES = [
     "manage.py",
     "config",
+    "core",
+    "notices",
     "accounts",
     "referrals",
-    "notices",
     "sessions_booking",
+    "home",
+    "reports",
+    "dataprotection",
     "templates",
     "locale",
 ]

@@ -8,6 +8,24 @@ from sessions_booking.models import Programme, Venue
 from tests.support.dataprotection_world import build_world
 from tests.support.factories import ReferralFactory, TeamFactory, UserFactory, enable_mfa
 
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test also restores the database's rows after the flush
+    (serialized_rollback): one that does not lets the flush re-create the content types and
+    permissions under new ids, and the next test that restores them then collides with them."""
+    plain = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if plain:
+        raise pytest.UsageError(
+            "transactional tests need serialized_rollback=True: " + ", ".join(plain)
+        )
+
+
 # --clock / HAVEN_TEST_CLOCK: the whole suite on another day (README, "Testing").
 pytest_plugins = ["tests.support.clock"]
 

@@ -24,7 +24,7 @@ def latest():
     return executor.loader.graph.leaf_nodes()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rows_written_in_the_old_layout_are_read_through_core_after_migrating():
     referral = ReferralFactory()
     actor = UserFactory()

@@ -195,13 +195,13 @@ def sweep_until_done() -> Sweeps:
     no sweep is running."""
     started_at = timezone.now()
     deadline = time.monotonic() + GIVE_UP_AFTER_SECONDS
-    sweeps = [app.send_task(SWEEP_TASK, queue=QUEUE)]
+    sweeps = [app.send_task(SWEEP_TASK, queue=QUEUE, ignore_result=False)]
     while time.monotonic() < deadline:
         time.sleep(TRIGGER_EVERY_SECONDS)
         if not due_count():
             break
         if sweeps[-1].ready():
-            sweeps.append(app.send_task(SWEEP_TASK, queue=QUEUE))
+            sweeps.append(app.send_task(SWEEP_TASK, queue=QUEUE, ignore_result=False))
     timed_out = bool(due_count())
     sweeps[-1].get(timeout=LAST_SWEEP_SECONDS, propagate=False)
     return Sweeps(

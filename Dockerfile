@@ -19,6 +19,7 @@ COPY notices notices
 COPY accounts accounts
 COPY referrals referrals
 COPY sessions_booking sessions_booking
+COPY partners partners
 COPY home home
 COPY reports reports
 COPY dataprotection dataprotection

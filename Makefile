@@ -11,7 +11,7 @@ AS_OWNER := DATABASE_URL="$${MIGRATION_DATABASE_URL:-$$DATABASE_URL}"
 BOOTSTRAP_VERSION ?= 5.3.9
 AXE_VERSION ?= 4.14.1
 # Haven's packages, lowest layer first (docs/layout.md).
-APPS := config core notices accounts referrals sessions_booking home reports dataprotection
+APPS := config core notices accounts referrals sessions_booking partners home reports dataprotection
 
 .PHONY: run test test-clocks audit bench profile lint format chromium gettext translations clean vendor-bootstrap vendor-axe lock
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "referrals",
     "sessions_booking",
+    "partners",
     "home",
     "reports",
     "dataprotection",
@@ -371,6 +372,12 @@ SERVICE_NAME = env.str("SERVICE_NAME", default="Haven")
 # The number women and referrers can call (shown on public pages). Default: an Ofcom
 # drama number, never a real line.
 SERVICE_PHONE = env.str("SERVICE_PHONE", default="0121 496 0000")
+
+# Onward referrals to partner services (partners app): a referral the partner has not
+# answered after this many working days goes on her keyworker's "contacts due today" to
+# chase; the version of the consent wording read to her before sharing.
+PARTNER_CHASE_WORKING_DAYS = env.int("PARTNER_CHASE_WORKING_DAYS", default=5)
+PARTNER_CONSENT_VERSION = "2026-12"
 
 # Where "Exit this page" goes: a busy, ordinary site. Configurable per service.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("referrals.urls.staff")),
     # Staff booking and group setup pages (staff/...), and her reminder link (r/...).
     path("", include("sessions_booking.urls")),
+    # The partner directory and her support plan (staff/partners/..., staff/cases/<pk>/support/...).
+    path("", include("partners.urls")),
 ]
 # Her pages in her language, chosen by the address (English unprefixed, /pl/refer/ ...), never
 # by a cookie or the browser's Accept-Language: nothing about her choice is left on a shared

@@ -65,3 +65,13 @@ def short_date_time(moment: datetime) -> str:
     locale = current_locale()
     day = format_skeleton("MMMEd", _local(moment), locale=locale)
     return _with_time(day, moment, locale)
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The date ``days`` working days (Monday to Friday) after ``day``. Bank holidays count
+    as working days, as in the dashboard's "within 2 working days"."""
+    while days > 0:
+        day = date.fromordinal(day.toordinal() + 1)
+        if day.weekday() < 5:
+            days -= 1
+    return day

@@ -2,7 +2,7 @@
 and what anonymising her case does to it.
 
 Every concrete field (and many-to-many relation) of every model in the accounts, referrals
-and sessions_booking apps is classified here;
+sessions_booking and partners apps is classified here;
 ``tests/dataprotection/test_record_of_processing.py`` fails for a field that is not, so a new
 field cannot slip past the record of processing or the anonymisation
 (``services.anonymise_case`` clears exactly the fields marked ``CLEAR``).
@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from pghistory.models import Event
 
-APPS = ("core", "accounts", "referrals", "sessions_booking")
+APPS = ("core", "accounts", "referrals", "sessions_booking", "partners")
 
 # Whose data a field is.
 HER = "her"  # the woman referred
@@ -71,6 +71,7 @@ CASE_LISTS = "Staff lists search, filter or sort by it" + PROTECTED
 NOT_HEALTH = "Not health or safety data; the service reads it to route and support her" + PROTECTED
 CONTACT_RULES = "Not health data: her safe-contact rules, checked before every message" + PROTECTED
 CRECHE = "Not health data: crèche places and ratios are worked out from it" + PROTECTED
+FLAGGED = "Her case page's safeguarding flag finds the latest level in SQL" + PROTECTED
 GROUPS = "Not health data: which groups to offer her" + PROTECTED
 
 
@@ -286,6 +287,102 @@ MODELS: dict[str, ModelUse] = {
                 seen_by=AUDITORS,
             ),
             "detail": fact("What was done, in ids and codes only"),
+        },
+        path_to_her="referral",
+    ),
+    # --- partners ----------------------------------------------------------------------------
+    "partners.PartnerOrganisation": ModelUse(
+        "A partner organisation",
+        {"id": PK, "name": fact("Naming the partner"), "website": fact("Finding the partner")},
+    ),
+    "partners.PartnerService": ModelUse(
+        "A service a partner runs, where and how to refer to it",
+        {
+            "id": PK,
+            "organisation": fact("Which organisation runs it"),
+            "name": fact("Naming the service"),
+            "kind": fact("What kind of support it gives"),
+            "teams": fact("The areas it covers"),
+            "local_authorities": fact("The areas it covers"),
+            "women_only": fact("Whether it is for women only"),
+            "languages": fact("Languages it offers"),
+            "how_to_refer": fact("How to refer"),
+            "referral_contact": fact("Where referrals go (an organisation's address)"),
+            "referral_needs": fact("What the partner needs in a referral"),
+            "usual_wait_days": fact("The partner's stated wait (figures)"),
+            "is_active": fact("Whether it takes referrals"),
+        },
+    ),
+    "partners.SupportNeed": ModelUse(
+        "A need on her support plan",
+        {
+            "id": PK,
+            "referral": fact("The case"),
+            # Cleared with her case: the dashboard's waits count the partner service's kind.
+            "kind": hers(
+                "Planning her support (health data: what help she needs)",
+                plain_because="Her plan finds an open need of each kind in SQL" + PROTECTED,
+            ),
+            "detail": hers("What she wants, in her words (health data)"),
+            "source": fact("From her referral or from assessment"),
+            "recorded_by": fact("Who recorded it"),
+            "recorded_at": WHEN,
+            "closed_at": WHEN,
+        },
+        path_to_her="referral",
+    ),
+    "partners.OnwardReferral": ModelUse(
+        "Her referral to a partner service, with her consent, and its progress",
+        {
+            "id": PK,
+            "referral": fact("The case"),
+            "need": fact("Which need"),
+            "service": fact("Which partner service"),
+            "status": fact("Where it has got to (figures)"),
+            "shared_details": fact("What she agreed to share (her consent, for the record)"),
+            "consent_given_on": WHEN,
+            "consent_version": fact("The consent wording she was read"),
+            "consent_recorded_by": fact("Who recorded her consent"),
+            "summary": hers("What was sent to the partner (her details she agreed to share)"),
+            "sent_on": WHEN,
+            "acknowledged_on": WHEN,
+            "appointment_offered_on": WHEN,
+            "appointment_on": WHEN,
+            "support_started_on": WHEN,
+            "ended_on": WHEN,
+            "chase_on": WHEN,
+            "last_chased_on": WHEN,
+            "created_at": WHEN,
+            "updated_at": WHEN,
+        },
+        path_to_her="referral",
+    ),
+    "partners.OnwardReferralStep": ModelUse(
+        "One step of an onward referral (append-only; no personal data)",
+        {
+            "id": PK,
+            "onward_referral": fact("Which onward referral"),
+            "status": fact("The step"),
+            "chased": fact("Whether it was a chase"),
+            "on": WHEN,
+            "recorded_by": fact("Who recorded it"),
+            "recorded_at": WHEN,
+        },
+        path_to_her="onward_referral__referral",
+    ),
+    "partners.RiskAssessment": ModelUse(
+        "A domestic-abuse risk assessment on her case",
+        {
+            "id": PK,
+            "referral": fact("The case"),
+            "tool": fact("Which tool"),
+            "assessed_on": WHEN,
+            "score": hers("Safeguarding (her answers' total)", plain_because=FLAGGED),
+            "level": hers(
+                "Safeguarding: the flag on her case and the MARAC prompt", plain_because=FLAGGED
+            ),
+            "recorded_by": fact("Who recorded it"),
+            "recorded_at": WHEN,
         },
         path_to_her="referral",
     ),

@@ -18,6 +18,7 @@ from accounts.models import User
 from core.choices import AuditAction
 from core.models import AuditEvent
 from dataprotection import inventory
+from partners.selectors import support_record
 from referrals.choices import AnonymisedBecause, ContactOutcome, Source, Status, Substance
 from referrals.models import ContactAttempt, Referral
 from sessions_booking.models import Booking, BookingStatus
@@ -295,6 +296,7 @@ def subject_access_record(*, referral: Referral) -> dict:
             .order_by("at", "pk")
         ],
         "field_history": field_history(referral),
+        **support_record(referral=referral),
     }
 
 

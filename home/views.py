@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from core.permissions import MANAGE_TEAM_CASES, WORK_OWN_CASES
 from core.url_makers import pk_url_maker
+from partners.selectors import chases_due
 from referrals.forms.casework import CaseFilterForm
 from referrals.selectors import caseload, due_contacts, team_queue
 from referrals.views.caseload import PAGE_SIZE, caseload_rows, due_rows
@@ -33,6 +34,21 @@ def call_rows(reminders, *, case_url) -> list:
     return rows
 
 
+def chase_rows(onward_referrals, *, now, support_url) -> list:
+    """Partner referrals to chase: her support plan's link, and since when it is overdue."""
+    overdue_since = _("Overdue since %(d)s")  # translated once for the page
+    today = timezone.localdate(now)
+    rows = list(onward_referrals)
+    for onward in rows:
+        onward.url = support_url(onward.referral_id)
+        onward.overdue_since = (
+            overdue_since % {"d": formats.date_format(onward.chase_on, "j M")}
+            if onward.chase_on < today
+            else ""
+        )
+    return rows
+
+
 @require_safe
 @login_required
 def staff_home(request):
@@ -50,6 +66,11 @@ def staff_home(request):
     case_url = pk_url_maker("referrals:case_detail")
     due = due_rows(due_contacts(user=user)[:PAGE_SIZE], now=now, case_url=case_url)
     calls = call_rows(calls_to_make(user=user)[:PAGE_SIZE], case_url=case_url)
+    chases = chase_rows(
+        chases_due(user=user)[:PAGE_SIZE],
+        now=now,
+        support_url=pk_url_maker("partners:support_plan"),
+    )
     return render(
         request,
         "referrals/caseload.html",
@@ -64,5 +85,6 @@ def staff_home(request):
             "today": timezone.localdate(now),
             "facilitating": list(sessions_facilitated_by(user)),
             "calls": calls,
+            "chases": chases,
         },
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core import audit
+from core import audit, case_flags
 from core.choices import AuditAction, Channel
 from core.messaging.safe_contact import SafeContactRules
 from core.refusals import Refused
@@ -64,6 +64,9 @@ def render_case(request, referral, **bound_forms):
             "referral": referral,
             "can_work": can_work,
             "can_pick_up": access.can_pick_up(user, referral),
+            # Her support plan (partners app) is for her keyworker and her team's leads.
+            "can_see_support": can_read_restricted,
+            "flags": case_flags.flags_for(referral, user=user),
             "is_lead": is_lead,
             "channels": channels,
             "transitions": transitions_from(referral.status, user=user) if can_work else [],

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from reports.charts import chart_for
-from reports.selectors import referral_figures, session_figures
+from reports.selectors import partner_figures, referral_figures, session_figures
 from reports.selectors.scope import Scope
 from reports.tables import Table
 
@@ -43,6 +43,7 @@ SECTIONS = [
     ("waiting", _("Waiting times"), _waiting_tables),
     ("sessions", _("Group sessions"), _session_tables),
     ("needs", _("Unmet needs"), lambda scope: [referral_figures.unmet_needs(scope)]),
+    ("partner_waits", _("Waits for partner support"), partner_figures.partner_tables),
     ("caseloads", _("Caseloads"), lambda scope: [referral_figures.caseloads(scope)]),
 ]
 
@@ -68,6 +69,10 @@ TABLE_SECTIONS = {
     "sessions-by-venue": "sessions",
     "waitlists": "sessions",
     "unmet-needs": "needs",
+    "partner-waits-by-kind": "partner_waits",
+    "partner-waits-by-partner": "partner_waits",
+    "partner-waits-trend": "partner_waits",
+    "longest-mental-health-waits": "partner_waits",
     "caseloads": "caseloads",
 }
 

@@ -2,7 +2,7 @@
 and the end of the second working day after a moment."""
 
 from django.conf import settings
-from django.db.models import DateTimeField, FloatField, Func
+from django.db.models import Aggregate, DateTimeField, FloatField, Func, IntegerField
 
 
 class DaysBetween(Func):
@@ -35,3 +35,26 @@ class EndOfSecondWorkingDay(Func):
         sql = f"((({local})::date + ({days.format(local=local)})::int)::timestamp AT TIME ZONE %s)"
         zone = settings.TIME_ZONE
         return sql, (*params, zone, *params, zone, zone)
+
+
+class DaysFromLocalDate(Func):
+    """Whole days from the local date (the service's time zone) of a moment to a date."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        moment, moment_params = compiler.compile(self.source_expressions[0])
+        day, day_params = compiler.compile(self.source_expressions[1])
+        sql = f"(({day})::date - ({moment} AT TIME ZONE %s)::date)"
+        return sql, (*day_params, *moment_params, settings.TIME_ZONE)
+
+
+class Percentile(Aggregate):
+    """A continuous percentile (0.5 for the median) of the non-null values."""
+
+    function = "percentile_cont"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)

@@ -139,9 +139,12 @@ def every_staff_url(pk):
     ``pk``: a new staff page is covered without anyone remembering to add it here."""
     for route in (route.route for route in all_routes()):
         if route.startswith("staff/"):
-            # Ids name her case; any other parameter (a table's name) gets a plain word.
+            # Ids (her case, a need or partner referral on it) get ``pk``; any other
+            # parameter (a table's name) gets a plain word.
             yield "/" + re.sub(
-                r"<(?:\w+:)?(\w+)>", lambda m: str(pk) if m[1] == "pk" else "x", route
+                r"<(?:(\w+):)?(\w+)>",
+                lambda m: str(pk) if m[1] == "int" or m[2] == "pk" else "x",
+                route,
             )
 
 

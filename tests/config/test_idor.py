@@ -29,6 +29,14 @@ from django.utils import timezone
 from accounts.models import Team, User
 from core.models import AuditEvent
 from core.permissions import Role
+from partners.models import (
+    OnwardReferral,
+    OnwardReferralStep,
+    PartnerService,
+    RiskAssessment,
+    SupportNeed,
+)
+from partners.services import support
 from referrals.models import CaseNote, ContactAttempt, Referral
 from referrals.views.public import ProfessionalReferralWizard, SelfReferralWizard
 from sessions_booking.models import (
@@ -47,9 +55,11 @@ from sessions_booking.services.scheduling import create_weekly_series
 from tests.support.factories import (
     TEST_PASSWORD,
     ProgrammeFactory,
+    ReferralFactory,
     UserFactory,
     VenueFactory,
     enable_mfa,
+    partner_service,
 )
 from tests.support.referral_journey import SELF, post_step
 from tests.support.urls import Route, all_routes
@@ -131,6 +141,43 @@ OBJECT_PAGES = {
     "sessions_booking:setup_message_edit": Rule(
         "args:pl/discreet", ADMINS, {"subject": "x", "text": "{{when}} {{where}}", "action": "save"}
     ),
+    "partners:support_plan": Rule("own_case", HERS),
+    "partners:record_need": Rule("own_case", HERS, {"kind": "housing", "source": "assessment"}),
+    "partners:need_from_referral": Rule("own_case", HERS, {"kind": "housing"}),
+    "partners:close_need": Rule("own_case+need", HERS),
+    "partners:refer": Rule(
+        "own_case",
+        HERS,
+        {
+            "need": "{need}",
+            "service": "{partner_service}",
+            "shared_details": "name",
+            "consent_given": "on",
+            "sent_on": "2026-01-05",
+        },
+    ),
+    "partners:record_step": Rule(
+        "own_case+onward",
+        HERS,
+        {"step-{onward}-status": "withdrawn", "step-{onward}-on": "2026-01-05"},
+    ),
+    "partners:chase": Rule("own_case+onward", HERS),
+    "partners:record_risk": Rule(
+        "own_case", HERS, {"tool": "dash_ric", "assessed_on": "2026-01-05", "level": "high"}
+    ),
+    "partners:service_edit": Rule(
+        "partner_service",
+        ADMINS,
+        {
+            "organisation": "{partner_organisation}",
+            "name": "Renamed",
+            "kind": "housing",
+            "local_authorities": "Walsall",
+            "how_to_refer": "phone",
+            "referral_contact": "0121",
+            "usual_wait_days": "3",
+        },
+    ),
     "dataprotection:subject_access": Rule("own_case", DATA_PROTECTION, SUBJECT_ACCESS_REQUEST),
     "dataprotection:erase": Rule("own_case", DATA_PROTECTION, {"reason": "She asked in writing."}),
 }
@@ -176,6 +223,14 @@ def sweep(request):
     booking = book_client(actor=by_her_keyworker, referral=base["own_case"], session=session)
     reminder = booking.reminders.first()
     assert reminder is not None
+    partner = partner_service(name="Talking Therapies", teams=[people["keyworker"].team])
+    need, onward = need_and_partner_referral(base["own_case"], people["keyworker"], partner)
+    colleagues_case = ReferralFactory(
+        team=people["keyworker"].team, assigned_to=people["other_keyworker"], status="active"
+    )
+    colleagues_need, colleagues_onward = need_and_partner_referral(
+        colleagues_case, people["other_keyworker"], partner
+    )
     objects = {
         "own_case": base["own_case"],
         "booking": booking,
@@ -187,6 +242,12 @@ def sweep(request):
         "programme": programme,
         "target": UserFactory(team=people["keyworker"].team, roles={Role.KEYWORKER}),
         "other_keyworker": people["other_keyworker"],
+        "partner_service": partner,
+        "partner_organisation": partner.organisation,
+        "need": need,
+        "onward": onward,
+        "colleagues_need": colleagues_need,
+        "colleagues_onward": colleagues_onward,
     }
     return {"people": people, "objects": objects}
 
@@ -194,6 +255,9 @@ def sweep(request):
 def url_for(name, rule, sweep, *, unknown=False):
     if rule.obj.startswith("args:"):
         args = ["xx", "yy"] if unknown else rule.obj.removeprefix("args:").split("/")
+    elif "+" in rule.obj:  # her case, then something on it
+        keys = rule.obj.split("+")
+        args = [UNKNOWN_PK] * len(keys) if unknown else [sweep["objects"][k].pk for k in keys]
     else:
         args = [UNKNOWN_PK if unknown else sweep["objects"][rule.obj].pk]
     return reverse(name, args=args)
@@ -207,7 +271,8 @@ def post_data(rule, sweep):
 def state():
     """Everything a page named by an id could change, and the audit log."""
     tables = [Referral, CaseNote, ContactAttempt, Booking, Reminder, BookingLink, GroupSession,
-              SessionSeries, Venue, Programme, MessageTemplate, Team, EmailAddress]  # fmt: skip
+              SessionSeries, Venue, Programme, MessageTemplate, Team, EmailAddress, SupportNeed,
+              OnwardReferral, OnwardReferralStep, RiskAssessment, PartnerService]  # fmt: skip
     snapshot = {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
     snapshot["User"] = list(
         User.objects.order_by("pk").values("pk", "is_active", "team", "password")
@@ -264,6 +329,34 @@ def test_object_pages_are_404_for_everyone_who_may_not_use_them(sweep, name):
                 continue
             response = call(browser, method, url, data)
             assert response.status_code in (200, 302, 400), (who, method, url)
+
+
+def need_and_partner_referral(case, keyworker, partner):
+    need = support.record_need(
+        actor=keyworker, referral_id=case.pk, kind="mental_health", source="referral"
+    )
+    onward = support.refer_onward(
+        actor=keyworker, referral_id=case.pk, need_id=need.pk, service_id=partner.pk,
+        shared_details=["name"], consent_given=True, sent_on=timezone.localdate(),
+    )  # fmt: skip
+    return need, onward
+
+
+@pytest.mark.parametrize(
+    ("name", "foreign"),
+    [("partners:close_need", "colleagues_need"), ("partners:record_step", "colleagues_onward"),
+     ("partners:chase", "colleagues_onward")],
+)  # fmt: skip
+def test_a_need_or_partner_referral_named_through_another_case_is_404(sweep, name, foreign):
+    """Her own case's address with a colleague's need or partner referral in it: 404 for
+    her keyworker and her team's lead, and nothing changes."""
+    objects = sweep["objects"]
+    url = reverse(name, args=[objects["own_case"].pk, objects[foreign].pk])
+    before = state()
+    for who in ("keyworker", "team_lead"):
+        response = signed_in(sweep["people"], who).post(url, {})
+        assert response.status_code == 404, (who, url)
+    assert state() == before
 
 
 # --- Her reminder link ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ from accounts.models import Team, User
 from core.choices import AuditAction, Channel
 from core.models import AuditEvent
 from core.permissions import Role
+from partners.models import RiskAssessment
 from referrals.choices import ContactOutcome, Language, Priority, Status
 from referrals.models import CaseNote, ContactAttempt, StatusChange
 from sessions_booking.models import (
@@ -37,8 +38,15 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
-from tests.support.bulk import make_bookings, make_referrals, make_sessions, make_staff, serial
-from tests.support.factories import UserFactory, VenueFactory
+from tests.support.bulk import (
+    make_bookings,
+    make_partner_referrals,
+    make_referrals,
+    make_sessions,
+    make_staff,
+    serial,
+)
+from tests.support.factories import UserFactory, VenueFactory, partner_service
 from tests.support.queries import (
     ADMIN_SIGNED_IN,
     SIGNED_IN,
@@ -70,8 +78,9 @@ HOME_SCOPES = {
     "queue": ("amara", {"scope": "queue"}, 1),
     "team": ("lead", {"scope": "team"}, 3),
 }
-# The list (count, page), her team, the queue count, contacts due, groups she runs, calls.
-HOME_BUDGET = SIGNED_IN + 7
+# The list (count, page), her team, the queue count, contacts due, partner referrals to
+# chase, groups she runs, calls.
+HOME_BUDGET = SIGNED_IN + 8
 
 
 @pytest.mark.parametrize("scope", HOME_SCOPES)
@@ -80,6 +89,7 @@ def test_staff_home_caseload(client, sign_in, request, team, beata, programme, v
     she runs: each list grows by one row per round."""
     viewer_name, params, per_round = HOME_SCOPES[scope]
     viewer = request.getfixturevalue(viewer_name)
+    partner = partner_service(name="Talking Therapies", teams=[team])
     today = timezone.localdate()
     priorities = list(Priority)
 
@@ -124,11 +134,14 @@ def test_staff_home_caseload(client, sign_in, request, team, beata, programme, v
             )
             for i, booking in enumerate(booked)
         )
+        make_partner_referrals(hers, service=partner, by=viewer)
 
     def check(html, size):
         assert distinct(r"QbWoman\d+", in_table(html)) == min(size * per_round, 25)
         due = between(html, 'id="due-heading"', "</section>")
-        assert distinct(r"QbWoman\d+", due) == min(size, 25)
+        contacts, _chases = due.split('class="mb-1 partner-chase"', 1)
+        assert distinct(r"QbWoman\d+", contacts) == min(size, 25)
+        assert due.count('class="mb-1 partner-chase"') == min(size, 25)
         calls = between(html, 'id="calls-heading"', "</section>")
         assert distinct(r"QbWoman\d+", calls) == min(size, 25)
         running = between(html, 'id="facilitating-heading"', "</section>")
@@ -272,8 +285,9 @@ def test_case_page_timeline(
     sign_in(request.getfixturevalue(viewer_name))
     counts = measure(client, reverse("referrals:case_detail", args=[her.pk]), grow, check=check)
     # The case, the audit row for viewing it, the four timeline lists, the check for
-    # unanswered attempts; and for a team lead, the keyworkers to assign to.
-    budget = SIGNED_IN + 7 + (1 if viewer_name == "lead" else 0)
+    # unanswered attempts, the support plan's flags; and for a team lead, the keyworkers to
+    # assign to.
+    budget = SIGNED_IN + 8 + (1 if viewer_name == "lead" else 0)
     assert counts == [budget, budget]
 
 
@@ -732,6 +746,7 @@ def test_subject_access_export(client, sign_in, team, amara, programme, venue):
     """Everything about her on one page: a fixed number of queries however much there is."""
     her = make_referrals(1, team=team, assigned_to=amara, status=Status.ACTIVE)[0]
     outcomes = list(ContactOutcome)
+    partner = partner_service(name="Talking Therapies", teams=[team])
 
     def grow(count):
         StatusChange.objects.bulk_create(
@@ -765,16 +780,26 @@ def test_subject_access_export(client, sign_in, team, amara, programme, venue):
             AuditEvent(actor=amara, action=AuditAction.VIEWED_CASE, referral=her, team=team)
             for _ in range(count)
         )
+        make_partner_referrals([her] * count, service=partner, by=amara, closed_needs=True)
+        RiskAssessment.objects.bulk_create(
+            RiskAssessment(
+                referral=her, tool="dash_ric", assessed_on=timezone.localdate(), score=3,
+                level="standard", recorded_by=amara,
+            )
+            for _ in range(count)
+        )  # fmt: skip
 
     def check(html, size):
         assert distinct(r"QbNote\d+", html) == 2 * size
         assert html.count('class="sa-booking"') == size
+        assert distinct(r"QbSummary\d+", html) == size
 
     sign_in(UserFactory(team=None, roles={Role.DATA_PROTECTION}))
     request = {"request_reference": "SAR-1", "reason": "Asked by letter.", "format": "html"}
     url = reverse("dataprotection:subject_access", args=[her.pk])
     counts = measure(client, url, grow, check=check, params=request, method="post")
     # The case; status changes, attempts, notes, bookings and their reminders, the audit
-    # trail; the five event tables (with who made each change); the SUBJECT_ACCESS row.
+    # trail; the five event tables (with who made each change); her needs, partner
+    # referrals with their steps, and risk assessments; the SUBJECT_ACCESS row.
     assert counts[0] == counts[1]
-    assert counts == [SIGNED_IN + 13] * 2
+    assert counts == [SIGNED_IN + 17] * 2

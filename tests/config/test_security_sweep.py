@@ -65,6 +65,8 @@ PARAMETER_VALUES = {
     "app_label": "accounts",
     "url": "no-such-page/",
     "slug": "caseloads",
+    "need_id": "1",
+    "onward_id": "1",
 }
 
 

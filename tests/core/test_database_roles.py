@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 AUDIT = "referrals_auditevent"
 STATUS_HISTORY = "referrals_statuschange"
+PARTNER_STEPS = "partners_onwardreferralstep"
 
 
 def as_role(role: str) -> psycopg.Connection:
@@ -55,11 +56,11 @@ def refused(conn, statement) -> bool:
     return False
 
 
-def test_the_audit_log_and_status_history_are_the_append_only_tables():
-    assert append_only_tables() == [AUDIT, STATUS_HISTORY]
+def test_the_audit_log_and_the_two_step_histories_are_the_append_only_tables():
+    assert append_only_tables() == [PARTNER_STEPS, AUDIT, STATUS_HISTORY]
 
 
-@pytest.mark.parametrize("table", [AUDIT, STATUS_HISTORY])
+@pytest.mark.parametrize("table", [AUDIT, STATUS_HISTORY, PARTNER_STEPS])
 def test_the_application_role_cannot_rewrite_or_empty_the_trail(app_role, table):
     case = ReferralFactory()
     AuditEvent.objects.create(actor=UserFactory(), action=AuditAction.VIEWED_CASE, referral=case)

@@ -32,6 +32,7 @@ SOURCES = [
     "accounts",
     "referrals",
     "sessions_booking",
+    "partners",
     "home",
     "reports",
     "dataprotection",

@@ -135,6 +135,10 @@ def test_every_model_about_her_is_in_the_export(client, world):
         "sessions_booking.Reminder": "bookings",
         # Only a hash of her link is kept: there is nothing readable to give her.
         "sessions_booking.BookingLink": None,
+        "partners.SupportNeed": "support_needs",
+        "partners.OnwardReferral": "partner_referrals",
+        "partners.OnwardReferralStep": "partner_referrals",
+        "partners.RiskAssessment": "risk_assessments",
     }
     about_her = {m.label for m in inventory.models_about_her() if m.tracks is None}
     assert about_her == set(covered)

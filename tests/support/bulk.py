@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.permissions import Role
+from partners.models import OnwardReferral, OnwardReferralStep, SupportNeed
 from referrals.choices import Source
 from referrals.models import Referral
 from referrals.rules.consent import CONSENT_VERSION
@@ -110,3 +111,31 @@ def make_staff(count, *, team=None, teams=None, roles=(Role.KEYWORKER,), each=la
 
 
 # --- fixtures ---------------------------------------------------------------------------------
+
+
+def make_partner_referrals(cases, *, service, by, each=lambda i: {}, closed_needs=False):
+    """A need of the service's kind and a partner referral, sent today, for each case
+    (with ``closed_needs``, needs no longer open, so one case can have many)."""
+    today = timezone.localdate()
+    closed_at = timezone.now() if closed_needs else None
+    needs = SupportNeed.objects.bulk_create(
+        SupportNeed(
+            referral=case, kind=service.kind, source="assessment", recorded_by=by,
+            closed_at=closed_at,
+        )
+        for case in cases
+    )  # fmt: skip
+    onward = OnwardReferral.objects.bulk_create(
+        OnwardReferral(
+            referral=need.referral, need=need, service=service, shared_details=["name"],
+            consent_given_on=today, consent_version="test", consent_recorded_by=by,
+            summary=f"QbSummary{next(serial)}", sent_on=today, chase_on=today,
+            **each(i),
+        )
+        for i, need in enumerate(needs)
+    )  # fmt: skip
+    OnwardReferralStep.objects.bulk_create(
+        OnwardReferralStep(onward_referral=o, status=o.status, on=o.sent_on, recorded_by=by)
+        for o in onward
+    )
+    return onward

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from core.permissions import Role
+from partners.services import support
 from referrals.choices import Source, Status
 from referrals.models import CaseNote, ContactAttempt, Referral, StatusChange
 from sessions_booking.models import Booking, BookingStatus, Reminder
@@ -17,6 +18,7 @@ from tests.support.factories import (
     TeamFactory,
     UserFactory,
     enable_mfa,
+    partner_service,
 )
 
 
@@ -93,6 +95,23 @@ def build_world():
         session=past, referral=her, status=BookingStatus.ATTENDED, booked_by=keyworker,
         children_in_creche=1, children_ages=[4],
     )  # fmt: skip
+    # Her support plan: a need in her words, a partner referral with what she agreed to
+    # share, and a risk assessment; the other woman has a need of her own.
+    partner = partner_service(name="Talking Therapies", teams=[team])
+    for case, marker in ((her, "Zofia"), (other, "Otherwoman")):
+        need = support.record_need(
+            actor=keyworker, referral_id=case.pk, kind="mental_health",
+            detail=f"{marker}-need-detail", source="assessment",
+        )  # fmt: skip
+        support.refer_onward(
+            actor=keyworker, referral_id=case.pk, need_id=need.pk, service_id=partner.pk,
+            shared_details=["name", "need", "access"], consent_given=True,
+            sent_on=timezone.localdate(),
+        )  # fmt: skip
+    support.record_risk_assessment(
+        actor=keyworker, referral_id=her.pk, tool="dash_ric", assessed_on=timezone.localdate(),
+        score=14, level="high",
+    )  # fmt: skip
     return {
         "team": team, "keyworker": keyworker, "lead": lead, "admin": admin, "dpo": dpo, "her": her,
         "other": other, "session": session, "booking": booking, "waiting": waiting,
@@ -107,7 +126,7 @@ def secrets_of(marker: str) -> list[str]:
         f"1 {marker} Street", f"Say {marker}-dentist", f"{marker}-codeword",
         f"{marker}-abuse-details", f"{marker}-access", f"{marker}-anything",
         f"{marker}-substance", f"{marker}-attempt-note", f"{marker}-open-note",
-        f"{marker}-restricted-note",
+        f"{marker}-restricted-note", f"{marker}-need-detail",
     ]  # fmt: skip
 
 

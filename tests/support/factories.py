@@ -6,6 +6,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Team, User
 from accounts.services.staff import set_user_roles
+from partners.models import PartnerOrganisation, PartnerService
 from referrals.choices import Source
 from referrals.models import Referral
 from referrals.rules.consent import CONSENT_VERSION
@@ -116,3 +117,15 @@ class GroupSessionFactory(DjangoModelFactory):
     booking_cutoff = factory.LazyAttribute(lambda s: s.starts_at - timedelta(hours=2))
     capacity = 12
     creche_places = 4
+
+
+def partner_service(*, name, kind="mental_health", teams=(), areas=(), wait=42):
+    """A partner service (and its organisation) covering these teams or local authorities."""
+    organisation, _ = PartnerOrganisation.objects.get_or_create(name=f"{name} Trust")
+    service = PartnerService.objects.create(
+        organisation=organisation, name=name, kind=kind, local_authorities=list(areas),
+        how_to_refer="secure_email", referral_contact="referrals@partner.example",
+        usual_wait_days=wait,
+    )  # fmt: skip
+    service.teams.set(teams)
+    return service

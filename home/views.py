@@ -34,21 +34,6 @@ def call_rows(reminders, *, case_url) -> list:
     return rows
 
 
-def chase_rows(onward_referrals, *, now, support_url) -> list:
-    """Partner referrals to chase: her support plan's link, and since when it is overdue."""
-    overdue_since = _("Overdue since %(d)s")  # translated once for the page
-    today = timezone.localdate(now)
-    rows = list(onward_referrals)
-    for onward in rows:
-        onward.url = support_url(onward.referral_id)
-        onward.overdue_since = (
-            overdue_since % {"d": formats.date_format(onward.chase_on, "j M")}
-            if onward.chase_on < today
-            else ""
-        )
-    return rows
-
-
 @require_safe
 @login_required
 def staff_home(request):
@@ -66,10 +51,12 @@ def staff_home(request):
     case_url = pk_url_maker("referrals:case_detail")
     due = due_rows(due_contacts(user=user)[:PAGE_SIZE], now=now, case_url=case_url)
     calls = call_rows(calls_to_make(user=user)[:PAGE_SIZE], case_url=case_url)
-    chases = chase_rows(
+    chases = due_rows(
         chases_due(user=user)[:PAGE_SIZE],
         now=now,
-        support_url=pk_url_maker("partners:support_plan"),
+        case_url=pk_url_maker("partners:support_plan"),
+        due="chase_on",
+        case_id="referral_id",
     )
     return render(
         request,

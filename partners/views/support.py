@@ -104,17 +104,26 @@ def add_need_from_referral(request, pk):
     )  # fmt: skip
 
 
+def _act_on(request, pk, *, rows, row_id, action, done):
+    """An action on one need or partner referral of her case (404 if it is not hers)."""
+    referral = access.get_support_case(request.user, pk)
+    get_object_or_404(getattr(referral, rows), pk=row_id)
+    try:
+        action()
+    except Refused as refusal:
+        return _page(request, referral, status=400, error=str(refusal))
+    messages.success(request, done)
+    return redirect("partners:support_plan", pk=pk)
+
+
 @require_POST
 @login_required
 def close_need(request, pk, need_id):
-    referral = access.get_support_case(request.user, pk)
-    get_object_or_404(referral.support_needs, pk=need_id)
-    try:
-        support.close_need(actor=request.user, referral_id=pk, need_id=need_id)
-    except Refused as refusal:
-        return _page(request, referral, status=400, error=str(refusal))
-    messages.success(request, _("Need marked as no longer needed."))
-    return redirect("partners:support_plan", pk=pk)
+    return _act_on(
+        request, pk, rows="support_needs", row_id=need_id,
+        action=lambda: support.close_need(actor=request.user, referral_id=pk, need_id=need_id),
+        done=_("Need marked as no longer needed."),
+    )  # fmt: skip
 
 
 @require_POST
@@ -159,14 +168,11 @@ def record_step(request, pk, onward_id):
 @require_POST
 @login_required
 def chase(request, pk, onward_id):
-    referral = access.get_support_case(request.user, pk)
-    get_object_or_404(referral.onward_referrals, pk=onward_id)
-    try:
-        support.chase(actor=request.user, referral_id=pk, onward_id=onward_id)
-    except Refused as refusal:
-        return _page(request, referral, status=400, error=str(refusal))
-    messages.success(request, _("Chase recorded. It will come back if there is still no answer."))
-    return redirect("partners:support_plan", pk=pk)
+    return _act_on(
+        request, pk, rows="onward_referrals", row_id=onward_id,
+        action=lambda: support.chase(actor=request.user, referral_id=pk, onward_id=onward_id),
+        done=_("Chase recorded. It will come back if there is still no answer."),
+    )  # fmt: skip
 
 
 @require_POST

@@ -65,17 +65,17 @@ def caseload_rows(cases, *, now, case_url) -> list:
     return rows
 
 
-def due_rows(cases, *, now, case_url) -> list:
-    """Contacts due today: each case's link, and since when it is overdue (if it is)."""
+def due_rows(items, *, now, case_url, due="next_contact_on", case_id="pk") -> list:
+    """Things due today (her next contact; a partner referral to chase): each one's link
+    to her case, and since when it is overdue (if it is)."""
     overdue_since = _("Overdue since %(d)s")  # translated once for the page
     today = timezone.localdate(now)
-    rows = list(cases)
-    for case in rows:
-        case.url = case_url(case.pk)
-        case.overdue_since = (
-            overdue_since % {"d": formats.date_format(case.next_contact_on, "j M")}
-            if case.next_contact_on < today
-            else ""
+    rows = list(items)
+    for item in rows:
+        item.url = case_url(getattr(item, case_id))
+        day = getattr(item, due)
+        item.overdue_since = (
+            overdue_since % {"d": formats.date_format(day, "j M")} if day < today else ""
         )
     return rows
 

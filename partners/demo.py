@@ -55,7 +55,7 @@ LIVE = [
 ]
 # fmt: on
 SHARED = [SharedDetail.NAME, SharedDetail.CONTACT, SharedDetail.NEED, SharedDetail.LANGUAGE]
-HISTORY_CASES = 40
+HISTORY_CASES = 60
 
 
 def _at(day) -> datetime:
@@ -183,7 +183,11 @@ def seed_history(services, today) -> int:
         options = [s for s in by_team.get(case.team_id, []) if s.kind != Kind.MARAC]
         if not options:
             continue
-        service = chooser.choice(options)
+        # Mental-health support is where women wait longest: half the history is about it.
+        mental_health = [s for s in options if s.kind == Kind.MENTAL_HEALTH]
+        service = chooser.choice(
+            mental_health if mental_health and chooser.random() < 0.5 else options
+        )
         recorded_on = max(
             timezone.localdate(case.created_at) + timedelta(days=chooser.randint(1, 10)),
             today - timedelta(weeks=16),
@@ -192,7 +196,11 @@ def seed_history(services, today) -> int:
             continue
         waited = chooser.randint(int(service.usual_wait_days * 0.5), service.usual_wait_days * 2)
         started_on = recorded_on + timedelta(days=waited)
-        status = OnwardStatus.SUPPORT_STARTED if started_on < today else OnwardStatus.ACKNOWLEDGED
+        # About one in four is still waiting, so the waits now have women in them.
+        still_waiting = case.status != Status.CLOSED and (
+            started_on >= today or chooser.random() < 0.25
+        )
+        status = OnwardStatus.ACKNOWLEDGED if still_waiting else OnwardStatus.SUPPORT_STARTED
         need = SupportNeed.objects.filter(referral=case, kind=service.kind, closed_at=None).first()
         if need is None:
             need = SupportNeed.objects.create(
@@ -200,6 +208,6 @@ def seed_history(services, today) -> int:
                 recorded_by=case.assigned_to, recorded_at=_at(recorded_on),
             )  # fmt: skip
         _make(case, need, service, status, sent_on=recorded_on + timedelta(days=1),
-              by=case.assigned_to, end_on=started_on if started_on < today else None)  # fmt: skip
+              by=case.assigned_to, end_on=None if still_waiting else started_on)  # fmt: skip
         made += 1
     return made

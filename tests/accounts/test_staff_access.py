@@ -23,6 +23,10 @@ PAGES = {
     },
     "referrals:team_queue": {"keyworker": OK, "team_lead": OK, "service_admin": HIDDEN},
     "referrals:audit_log": {"keyworker": HIDDEN, "team_lead": OK, "service_admin": OK},
+    # Casework staff read the partner directory; service admins keep it.
+    "partners:directory": {"keyworker": OK, "team_lead": OK, "service_admin": OK},
+    "partners:service_new": {"keyworker": HIDDEN, "team_lead": HIDDEN, "service_admin": OK},
+    "partners:organisation_new": {"keyworker": HIDDEN, "team_lead": HIDDEN, "service_admin": OK},
 }
 
 

@@ -23,7 +23,7 @@ from accounts.models import Team, User
 from core.choices import AuditAction, Channel
 from core.models import AuditEvent
 from core.permissions import Role
-from partners.models import RiskAssessment
+from partners.models import OnwardReferral, OnwardReferralStep, RiskAssessment, SupportNeed
 from referrals.choices import ContactOutcome, Language, Priority, Status
 from referrals.models import CaseNote, ContactAttempt, StatusChange
 from sessions_booking.models import (
@@ -803,3 +803,65 @@ def test_subject_access_export(client, sign_in, team, amara, programme, venue):
     # referrals with their steps, and risk assessments; the SUBJECT_ACCESS row.
     assert counts[0] == counts[1]
     assert counts == [SIGNED_IN + 17] * 2
+
+
+# --- her support plan and the partner directory ---------------------------------------------
+@pytest.mark.parametrize("viewer_name", ["amara", "lead"])
+def test_support_plan(client, sign_in, request, team, amara, lead, viewer_name):
+    """Her need with its partner referrals and every step, her risk assessments, and the
+    partner services to choose from: each grows by one per row."""
+    her = make_referrals(1, team=team, assigned_to=amara, status=Status.ACTIVE)[0]
+    need = SupportNeed.objects.create(
+        referral=her, kind="mental_health", source="assessment", recorded_by=amara
+    )
+
+    def grow(count):
+        services = [partner_service(name=f"QbPartner{next(serial)}", teams=[team])
+                    for _ in range(count)]  # fmt: skip
+        today = timezone.localdate()
+        onward = OnwardReferral.objects.bulk_create(
+            OnwardReferral(
+                referral=her, need=need, service=service, shared_details=["name"],
+                consent_given_on=today, consent_version="test", consent_recorded_by=amara,
+                summary="QbSummary", sent_on=today,
+            )
+            for service in services
+        )  # fmt: skip
+        OnwardReferralStep.objects.bulk_create(
+            OnwardReferralStep(onward_referral=o, status="sent", on=today, recorded_by=lead)
+            for o in onward
+        )
+        RiskAssessment.objects.bulk_create(
+            RiskAssessment(
+                referral=her, tool="dash_ric", assessed_on=today, score=3, level="standard",
+                recorded_by=amara,
+            )
+            for _ in range(count)
+        )  # fmt: skip
+
+    def check(html, size):
+        assert distinct(r"<strong>QbPartner(\d+)", html) == size  # her referrals
+        assert html.count("Standard</strong>") == size  # her risk assessments
+        assert html.count(lead.full_name) >= size  # who recorded each step
+
+    sign_in(request.getfixturevalue(viewer_name))
+    url = reverse("partners:support_plan", args=[her.pk])
+    counts = measure(client, url, grow, check=check)
+    # The case (with her team and keyworker), the audit row, her needs (with who recorded
+    # them), their partner referrals, the steps (with who recorded them), her risk
+    # assessments, the active services and the teams they cover.
+    assert counts[0] == counts[1]
+    assert counts == [SIGNED_IN + 8] * 2
+
+
+def test_partner_directory(client, sign_in, team, amara):
+    def grow(count):
+        for _ in range(count):
+            partner_service(name=f"QbPartner{next(serial)}", teams=[team])
+
+    def check(html, size):
+        assert distinct(r"QbPartner\d+", html) == size
+
+    sign_in(amara)
+    counts = measure(client, reverse("partners:directory"), grow, check=check)
+    assert counts == [SIGNED_IN + 3] * 2  # the services (with waiting counts), teams, orgs

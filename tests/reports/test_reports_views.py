@@ -15,13 +15,19 @@ from core.permissions import Role
 from referrals.choices import Status
 from referrals.models import Referral
 from tests.support.access import HIDDEN, LOGIN, MFA, OK, as_user, outcome
-from tests.support.bulk import make_bookings, make_referrals, make_sessions
+from tests.support.bulk import (
+    make_bookings,
+    make_partner_referrals,
+    make_referrals,
+    make_sessions,
+)
 from tests.support.factories import (
     ProgrammeFactory,
     ReferralFactory,
     TeamFactory,
     UserFactory,
     VenueFactory,
+    partner_service,
 )
 from tests.support.queries import SIGNED_IN, measure
 
@@ -196,16 +202,32 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_500_referrals(client, sig
     lead = UserFactory(team=team, roles={Role.TEAM_LEAD}, full_name="Lena Lead")
     admin = UserFactory(team=None, roles={Role.SERVICE_ADMIN}, full_name="Sam Admin")
     programme, venue = ProgrammeFactory(name="Recovery"), VenueFactory(name="Elm House")
+    partners = [partner_service(name=f"Partner {n}", teams=[team]) for n in range(3)]
     sign_in(lead if viewer == "team_lead" else admin)
 
     def grow(n):
-        """n more referrals, each booked into a session of her own last week."""
+        """n more referrals, each booked into a session of her own last week and referred
+        to a partner (a third of them with support started)."""
         women = make_referrals(n, team=team, assigned_to=lead, status=Status.ACTIVE)
         sessions = make_sessions(
             n, first=timezone.now() - timedelta(days=6), step=timedelta(minutes=1),
             programme=programme, venue=venue,
         )  # fmt: skip
         make_bookings(zip(sessions, women, strict=True), by=lead)
+        today = timezone.localdate()
+        for k, service in enumerate(partners):
+            make_partner_referrals(
+                women[k::3], service=service, by=lead,
+                each=lambda i, k=k: {"status": "support_started", "support_started_on": today}
+                if k == 0 else {},
+            )  # fmt: skip
 
-    counts = measure(client, reverse("reports:dashboard"), grow, check=shows_referrals)
+    def check(html, size):
+        shows_referrals(html, size)
+        by_kind = html[html.index("Waits for partner support, by kind of support") :]
+        waiting = size - len(range(0, size, 3))  # all but those with support started
+        shown = "&lt;5" if viewer == "service_admin" and waiting < 5 else f"{waiting:,}"
+        assert f'<td class="text-end">{shown}</td>' in by_kind[: by_kind.index("</table>")]
+
+    counts = measure(client, reverse("reports:dashboard"), grow, check=check)
     assert counts == [DASHBOARD_BUDGETS[viewer]] * 2

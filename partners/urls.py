@@ -9,6 +9,11 @@ app_name = "partners"
 urlpatterns = [
     path("staff/partners/", directory.partner_list, name="directory"),
     path("staff/partners/organisations/new/", directory.organisation_new, name="organisation_new"),
+    path(
+        "staff/partners/organisations/<int:pk>/",
+        directory.organisation_edit,
+        name="organisation_edit",
+    ),
     path("staff/partners/services/new/", directory.service_new, name="service_new"),
     path("staff/partners/services/<int:pk>/", directory.service_edit, name="service_edit"),
     path("staff/cases/<int:pk>/support/", support.support_plan_page, name="support_plan"),

@@ -12,7 +12,7 @@ from core.permissions import (
     service_admins_only,
 )
 from partners.forms.directory import OrganisationForm, PartnerServiceForm
-from partners.models import PartnerService
+from partners.models import PartnerOrganisation, PartnerService
 from partners.selectors import organisations, partner_services
 from partners.services import directory
 
@@ -51,6 +51,17 @@ def organisation_new(request):
         request, form=OrganisationForm(request.POST or None),
         template_title=_("Add a partner organisation"), done=_("Organisation added."),
         save=directory.save_organisation,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@service_admins_only
+def organisation_edit(request, pk):
+    organisation = get_object_or_404(PartnerOrganisation, pk=pk)
+    return _edit(
+        request, form=OrganisationForm(request.POST or None, instance=organisation),
+        template_title=_("Change %(organisation)s") % {"organisation": organisation},
+        done=_("Organisation saved."), save=directory.save_organisation,
     )  # fmt: skip
 
 

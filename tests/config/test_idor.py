@@ -32,6 +32,7 @@ from core.permissions import Role
 from partners.models import (
     OnwardReferral,
     OnwardReferralStep,
+    PartnerOrganisation,
     PartnerService,
     RiskAssessment,
     SupportNeed,
@@ -178,6 +179,7 @@ OBJECT_PAGES = {
             "usual_wait_days": "3",
         },
     ),
+    "partners:organisation_edit": Rule("partner_organisation", ADMINS, {"name": "Renamed"}),
     "dataprotection:subject_access": Rule("own_case", DATA_PROTECTION, SUBJECT_ACCESS_REQUEST),
     "dataprotection:erase": Rule("own_case", DATA_PROTECTION, {"reason": "She asked in writing."}),
 }
@@ -272,7 +274,8 @@ def state():
     """Everything a page named by an id could change, and the audit log."""
     tables = [Referral, CaseNote, ContactAttempt, Booking, Reminder, BookingLink, GroupSession,
               SessionSeries, Venue, Programme, MessageTemplate, Team, EmailAddress, SupportNeed,
-              OnwardReferral, OnwardReferralStep, RiskAssessment, PartnerService]  # fmt: skip
+              OnwardReferral, OnwardReferralStep, RiskAssessment, PartnerService,
+              PartnerOrganisation]  # fmt: skip
     snapshot = {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
     snapshot["User"] = list(
         User.objects.order_by("pk").values("pk", "is_active", "team", "password")

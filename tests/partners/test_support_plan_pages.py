@@ -70,7 +70,9 @@ def test_the_directory_is_read_by_casework_staff_and_kept_by_service_admins(
         assert ("Talking Therapies" in listing.content.decode()) is True
         assert (edit in listing.content.decode()) is may_edit
     expected = {"anonymous": LOGIN, "no_mfa": MFA, "service_admin": OK}.get(who, HIDDEN)
-    for url in (edit, reverse("partners:service_new"), reverse("partners:organisation_new")):
+    organisation = reverse("partners:organisation_edit", args=[talking_therapies.organisation.pk])
+    others = (reverse("partners:service_new"), reverse("partners:organisation_new"), organisation)
+    for url in (edit, *others):
         assert outcome(client.get(url)) == expected, url
 
 
@@ -101,6 +103,24 @@ def test_a_service_admin_adds_a_partner_service_and_it_is_audited(
     assert response.status_code == 400
     assert "Choose the teams or name the local authorities" in html
     assert 'value="0121 496 0999"' in html
+
+
+def test_a_service_admin_renames_an_organisation_and_it_is_audited(
+    client, people, talking_therapies
+):
+    organisation = talking_therapies.organisation
+    client.force_login(people["service_admin"])
+    url = reverse("partners:organisation_edit", args=[organisation.pk])
+    response = client.post(url, {"name": "Talking Therapies NHS", "website": ""})
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.name == "Talking Therapies NHS"
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CHANGED_PARTNERS, detail__organisation=organisation.pk
+    ).exists()
+    response = client.post(url, {"name": "", "website": "not a web address"})
+    assert response.status_code == 400
+    assert 'value="not a web address"' in response.content.decode()
 
 
 def test_a_keyworker_cannot_add_to_the_directory(client, people, talking_therapies):

@@ -1,21 +1,71 @@
 """Read-only queries about sessions. Fill levels are computed by the database."""
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from sessions_booking.models import SEAT_HOLDING, BookingStatus, GroupSession
+from sessions_booking.choices import InterpreterStatus
+from sessions_booking.models import (
+    SEAT_HOLDING,
+    Booking,
+    BookingStatus,
+    GroupSession,
+    InterpreterRequest,
+)
 
 HOLDING = Q(bookings__status__in=SEAT_HOLDING)
 
 
+def interpreter_confirmed_for_booking():
+    """True when the booking's interpreter language has a confirmed interpreter (for a
+    Booking queryset)."""
+    return Exists(
+        InterpreterRequest.objects.filter(
+            session=OuterRef("session"),
+            language=OuterRef("interpreter_language"),
+            status=InterpreterStatus.CONFIRMED,
+        )
+    )
+
+
+def without_confirmed_interpreter():
+    """Per session: women holding a place who need an interpreter not yet confirmed."""
+    waiting = (
+        Booking.objects.filter(session=OuterRef("pk"), status__in=SEAT_HOLDING)
+        .exclude(interpreter_language="")
+        .exclude(interpreter_confirmed_for_booking())
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0))
+
+
 def with_fill(sessions: QuerySet[GroupSession]) -> QuerySet[GroupSession]:
-    """Annotate each session with ``booked``, ``creche_used``, ``waitlisted``,
-    ``free_places`` and ``free_creche_places`` (one query, however many bookings)."""
+    """Annotate each session with ``booked``, ``creche_used`` (and by age band:
+    ``under_2_used``, ``aged_2_used``, ``three_plus_used``), ``waitlisted``,
+    ``free_places``, ``free_creche_places`` and ``interpreters_unconfirmed`` (one query,
+    however many bookings)."""
     return sessions.annotate(
         booked=Count("bookings", filter=HOLDING),
         creche_used=Coalesce(Sum("bookings__children_in_creche", filter=HOLDING), Value(0)),
+        under_2_used=Coalesce(Sum("bookings__creche_under_2", filter=HOLDING), Value(0)),
+        aged_2_used=Coalesce(Sum("bookings__creche_aged_2", filter=HOLDING), Value(0)),
+        three_plus_used=Coalesce(Sum("bookings__creche_3_plus", filter=HOLDING), Value(0)),
         waitlisted=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITLISTED)),
+        interpreters_unconfirmed=without_confirmed_interpreter(),
     ).annotate(
         free_places=F("capacity") - F("booked"),
         free_creche_places=F("creche_places") - F("creche_used"),
@@ -39,6 +89,8 @@ CALENDAR_CARD_FIELDS = (
     "cancelled_at",
     "capacity",
     "creche_places",
+    "creche_workers",
+    "language",
     "programme__name",
     "programme__women_only",
     "venue__name",

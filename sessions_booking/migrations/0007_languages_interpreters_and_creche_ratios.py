@@ -44,9 +44,29 @@ def creche_places_become_the_room_limit(apps, schema_editor):
     BookedChild.objects.bulk_create(children, batch_size=500)
 
 
+def service_admins_view_interpreter_requests(apps, schema_editor):
+    """Service admins see interpreter requests in the Django admin (read-only there, like
+    sessions); as accounts/migrations/0006 grants the other configuration models."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("sessions_booking")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="service_admin")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="sessions_booking", codename="view_interpreterrequest"
+        )
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("sessions_booking", "0006_booking_promoted_at"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -482,4 +502,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(creche_places_become_the_room_limit, migrations.RunPython.noop),
+        migrations.RunPython(service_admins_view_interpreter_requests, migrations.RunPython.noop),
     ]

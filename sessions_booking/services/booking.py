@@ -500,6 +500,39 @@ def active_bookings_of(referral):
     )
 
 
+def refresh_bookings_after_change(session: GroupSession, *, old_starts_at, old_language) -> None:
+    """After a session moved to another day or changed language: her children's age bands
+    are worked out again for the new day (a birthday may fall between), and which women
+    need an interpreter for the new language. Call with the session row locked."""
+    new_day = session_day(session) != timezone.localtime(old_starts_at).date()
+    if not new_day and session.language == old_language:
+        return
+    day = session_day(session)
+    bookings = session.bookings.filter(status__in=ACTIVE).select_related("referral")
+    for booking in bookings.prefetch_related("children"):
+        if new_day and booking.children_in_creche:
+            ages = [
+                creche.age_at_session(
+                    date_of_birth=child.date_of_birth, age_in_years=child.age_in_years, on=day
+                )
+                for child in booking.children.all()
+            ]
+            bands = creche.Children.of_bands(creche.age_band(age_in_years=age) for age in ages)
+            booking.creche_under_2 = bands.under_2
+            booking.creche_aged_2 = bands.aged_2
+            booking.creche_3_plus = bands.three_plus
+        booking.interpreter_language = interpreter_language_for(booking.referral, session) or ""
+        booking.save(
+            update_fields=[
+                "creche_under_2",
+                "creche_aged_2",
+                "creche_3_plus",
+                "interpreter_language",
+                "updated_at",
+            ]
+        )
+
+
 def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> int:
     """After a session's time or place changed, tell every woman booked into it (within
     her safe-contact rules: a notice queued with the change) and her keyworker. Returns how

@@ -41,7 +41,7 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
-from sessions_booking.services.booking import book_client
+from sessions_booking.services.booking import book_client, request_interpreter
 from sessions_booking.services.links import issue_link
 from sessions_booking.services.scheduling import create_weekly_series
 from tests.support.factories import (
@@ -128,6 +128,10 @@ OBJECT_PAGES = {
     "sessions_booking:setup_session_edit": Rule("session", ADMINS, {"capacity": "3"}),
     "sessions_booking:setup_session_cancel": Rule("session", ADMINS),
     "sessions_booking:setup_series_edit": Rule("series", ADMINS, {"capacity": "3"}),
+    "sessions_booking:setup_interpreter_create": Rule("session", ADMINS, {"language": "pl"}),
+    "sessions_booking:setup_interpreter_edit": Rule(
+        "interpreter_request", ADMINS, {"status": "booked", "mode": "telephone"}
+    ),
     "sessions_booking:setup_message_edit": Rule(
         "args:pl/discreet", ADMINS, {"subject": "x", "text": "{{when}} {{where}}", "action": "save"}
     ),
@@ -176,12 +180,16 @@ def sweep(request):
     booking = book_client(actor=by_her_keyworker, referral=base["own_case"], session=session)
     reminder = booking.reminders.first()
     assert reminder is not None
+    interpreter_request = request_interpreter(
+        actor=people["service_admin"], session=session, language="ur"
+    )
     objects = {
         "own_case": base["own_case"],
         "booking": booking,
         "reminder": reminder,
         "session": session,
         "later_session": later_session,
+        "interpreter_request": interpreter_request,
         "series": series,
         "venue": venue,
         "programme": programme,

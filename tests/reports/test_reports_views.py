@@ -184,9 +184,9 @@ def shows_referrals(html, size):
 
 
 # The filters' choices (programmes; teams for a service admin), one query per table (three
-# per group-session table: places, bookings, names), and her team for a team lead or the
-# referrals-by-team table for a service admin.
-DASHBOARD_BUDGETS = {"team_lead": SIGNED_IN + 13, "service_admin": SIGNED_IN + 14}
+# per group-session table: places, bookings, names; two for interpreter needs: women and
+# requests), and her team for a team lead or the referrals-by-team table for a service admin.
+DASHBOARD_BUDGETS = {"team_lead": SIGNED_IN + 15, "service_admin": SIGNED_IN + 16}
 
 
 @pytest.mark.parametrize("viewer", list(DASHBOARD_BUDGETS))

@@ -851,7 +851,8 @@ def test_subject_access_export(client, sign_in, team, amara, programme, venue):
     request = {"request_reference": "SAR-1", "reason": "Asked by letter.", "format": "html"}
     url = reverse("dataprotection:subject_access", args=[her.pk])
     counts = measure(client, url, grow, check=check, params=request, method="post")
-    # The case; status changes, attempts, notes, bookings and their reminders, the audit
-    # trail; the five event tables (with who made each change); the SUBJECT_ACCESS row.
+    # The case; status changes, attempts, notes, bookings with their reminders and crèche
+    # children, the audit trail; the five event tables (with who made each change); the
+    # SUBJECT_ACCESS row.
     assert counts[0] == counts[1]
-    assert counts == [SIGNED_IN + 13] * 2
+    assert counts == [SIGNED_IN + 14] * 2

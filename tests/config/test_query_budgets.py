@@ -739,6 +739,15 @@ def grow_admin_rows(model, count, *, team, programme, venue):
         make_sessions(
             count, first=soon(), step=timedelta(hours=3), programme=programme, venue=venue
         )
+    elif model is InterpreterRequest:
+        sessions = make_sessions(
+            count, first=soon(), step=timedelta(hours=3), programme=programme, venue=venue
+        )
+        requester = make_staff(1, team=team)[0]
+        InterpreterRequest.objects.bulk_create(
+            InterpreterRequest(session=session, language="pl", requested_by=requester)
+            for session in sessions
+        )
     elif model is Team:
         Team.objects.bulk_create(Team(name=f"QbTeam{next(serial)}") for _ in range(count))
     elif model in (User, Authenticator):
@@ -753,6 +762,8 @@ ADMIN_LISTS = {
     # + the programme and venue filters, the date range and the years
     "sessionseries": (SessionSeries, ADMIN_SIGNED_IN + 7),
     "groupsession": (GroupSession, ADMIN_SIGNED_IN + 7),
+    # + the status, language and how filters are choices (no query)
+    "interpreterrequest": (InterpreterRequest, ADMIN_SIGNED_IN + 3),
     "team": (Team, ADMIN_SIGNED_IN + 3),
     "user": (User, ADMIN_SIGNED_IN + 5),  # + the team and group filters
     "authenticator": (Authenticator, ADMIN_SIGNED_IN + 3),

@@ -3,11 +3,13 @@
 rule itself at each boundary, booking and the waiting list with it, and the edits it
 refuses."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.refusals import Refused
 from sessions_booking.models import BookedChild, BookingStatus
@@ -363,3 +365,43 @@ def _unchanged(session):
             (session.starts_at - session.booking_cutoff).total_seconds() // 3600
         ),
     }
+
+
+def test_the_session_page_refuses_fewer_workers_and_keeps_what_was_typed(
+    client, sign_in, service_admin, keyworker
+):
+    session = creche_session(workers=3)
+    book(keyworker, session, aged(1), aged(1), aged(1), aged(1))  # four babies: 2 workers
+    sign_in(service_admin)
+    url = reverse("sessions_booking:setup_session_edit", args=[session.pk])
+    response = client.post(
+        url,
+        {
+            "venue": session.venue_id, "facilitator": "", "day": "2027-03-08",
+            "start_time": "10:00", "end_time": "12:00", "capacity": "11",
+            "creche_places": "12", "creche_workers": "1", "language": "ur",
+            "booking_cutoff_hours": "2",
+        },
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "need 2 crèche workers by the ratios" in html
+    assert 'name="capacity" value="11"' in html
+    assert re.search(r'<option value="ur"[^>]*selected', html)
+    session.refresh_from_db()
+    assert (session.creche_workers, session.capacity, session.language) == (3, 12, "en")
+
+    response = client.post(
+        url,
+        {
+            "venue": session.venue_id, "facilitator": "", "day": "2027-03-08",
+            "start_time": "10:00", "end_time": "12:00", "capacity": "11",
+            "creche_places": "12", "creche_workers": "2", "language": "ur",
+            "booking_cutoff_hours": "2",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.creche_workers, session.capacity, session.language) == (2, 11, "ur")
+    page = client.get(reverse("sessions_booking:setup_session_detail", args=[session.pk]))
+    assert "the children booked need 2 by the ratios" in page.content.decode()

@@ -11,9 +11,9 @@ from sessions_booking.models import Booking, BookingStatus, GroupSession, Progra
 from sessions_booking.services.booking import (
     Child,
     book_client,
-    request_interpreter,
     update_missed_in_a_row,
 )
+from sessions_booking.services.interpreters import request_interpreter
 from sessions_booking.services.scheduling import create_weekly_series
 
 VENUES = [

@@ -10,7 +10,8 @@ from sessions_booking.choices import InterpreterMode
 from sessions_booking.forms.inputs import parse_day
 from sessions_booking.models import ATTENDANCE_MARKS, BookingStatus
 from sessions_booking.rules.creche import check_child_age
-from sessions_booking.services.booking import Child, InterpreterWish
+from sessions_booking.services.booking import Child
+from sessions_booking.services.interpreters import InterpreterWish
 
 
 def parse_dates_of_birth(text: str) -> list:

@@ -19,7 +19,6 @@ import notices.services as notices
 from core import audit
 from core.choices import AuditAction
 from core.refusals import Refused
-from sessions_booking.choices import INTERPRETER_ACTIVE
 from sessions_booking.models import (
     ATTENDANCE_MARKS,
     SEAT_HOLDING,
@@ -27,12 +26,12 @@ from sessions_booking.models import (
     Booking,
     BookingStatus,
     GroupSession,
-    InterpreterRequest,
 )
 from sessions_booking.notices import PROMOTED, SESSION_CANCELLED, SESSION_CHANGED, SHE_CANCELLED
 from sessions_booking.rules import creche
 from sessions_booking.rules.language import interpreter_language_for
 from sessions_booking.selectors import with_fill
+from sessions_booking.services import interpreters
 from sessions_booking.services.links import LinkState, confirm_coming, find_link, spend, state_of
 from sessions_booking.services.reminders import cancel_reminders, schedule_reminders
 
@@ -165,7 +164,7 @@ def book_client(
     children: list[Child] | None = None,
     children_in_creche: int = 0,
     children_ages: list[int] | None = None,
-    interpreter: "InterpreterWish | None" = None,
+    interpreter: interpreters.InterpreterWish | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Confirm her if a place is free and her children fit the crèche (its room limit and
@@ -217,13 +216,9 @@ def book_client(
         )
         if booking.interpreter_language:
             # She is coming for this language: a request flagged for cancelling stands again.
-            InterpreterRequest.objects.filter(
-                session=session,
-                language=booking.interpreter_language,
-                status__in=INTERPRETER_ACTIVE,
-            ).update(flagged_for_cancelling_at=None)
+            interpreters.clear_flag(session, booking.interpreter_language)
             if interpreter is not None:
-                request_interpreter(
+                interpreters.request_interpreter(
                     actor=actor,
                     session=session,
                     language=booking.interpreter_language,
@@ -231,104 +226,6 @@ def book_client(
                     female=interpreter.female,
                 )
     return booking
-
-
-@dataclass(frozen=True)
-class InterpreterWish:
-    """How she would like her interpreter: face to face (the default for group and trauma
-    work) or by telephone, and whether a female interpreter."""
-
-    mode: str = "face_to_face"
-    female: bool = False
-
-
-def request_interpreter(
-    *, actor, session: GroupSession, language: str, mode: str = "face_to_face", female=False
-) -> InterpreterRequest:
-    """Ask for an interpreter for ``language`` at ``session``; a request already standing
-    for that language is kept (made female-only if she asks for a female interpreter)."""
-    with transaction.atomic():
-        session = _lock(session.pk)
-        if session.is_cancelled:
-            raise Refused(_("This session has been cancelled."))
-        if language == session.language:
-            raise Refused(
-                _(
-                    "The session is already delivered in %(language)s, so it needs no "
-                    "%(language)s interpreter. Choose another language."
-                )
-                % {"language": session.get_language_display()}
-            )
-        standing = InterpreterRequest.objects.filter(
-            session=session, language=language, status__in=INTERPRETER_ACTIVE
-        ).first()
-        if standing is not None:
-            if female and not standing.female:
-                standing.female = True
-                standing.save(update_fields=["female", "updated_at"])
-                audit.record(
-                    actor=actor,
-                    action=AuditAction.UPDATED_INTERPRETER,
-                    session=session.pk,
-                    interpreter_request=standing.pk,
-                    female=True,
-                )
-            return standing
-        created = InterpreterRequest.objects.create(
-            session=session, language=language, mode=mode, female=female, requested_by=actor
-        )
-        audit.record(
-            actor=actor,
-            action=AuditAction.REQUESTED_INTERPRETER,
-            session=session.pk,
-            interpreter_request=created.pk,
-            language=language,
-        )
-        return created
-
-
-def update_interpreter_request(
-    *, actor, interpreter_request: InterpreterRequest, status, agency_reference, mode, female
-) -> InterpreterRequest:
-    """Record the agency's answer: booked, confirmed or cancelled, with its reference."""
-    with transaction.atomic():
-        _lock(interpreter_request.session_id)
-        changed = InterpreterRequest.objects.select_for_update().get(pk=interpreter_request.pk)
-        if changed.status == "cancelled" and status != "cancelled":
-            raise Refused(
-                _("This request was cancelled. Request a new interpreter from the session page.")
-            )
-        changed.status = status
-        changed.agency_reference = agency_reference
-        changed.mode = mode
-        changed.female = female
-        if status == "cancelled":
-            changed.flagged_for_cancelling_at = None
-        changed.save()
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATED_INTERPRETER,
-            session=changed.session_id,
-            interpreter_request=changed.pk,
-            status=status,
-        )
-        return changed
-
-
-def _flag_interpreters_no_longer_needed(session: GroupSession, languages) -> None:
-    """When the last woman needing a language has cancelled, its interpreter request is
-    flagged for someone to cancel with the agency."""
-    for language in set(languages) - {""}:
-        still_needed = session.bookings.filter(
-            status__in=ACTIVE, interpreter_language=language
-        ).exists()
-        if not still_needed:
-            InterpreterRequest.objects.filter(
-                session=session,
-                language=language,
-                status__in=INTERPRETER_ACTIVE,
-                flagged_for_cancelling_at__isnull=True,
-            ).update(flagged_for_cancelling_at=timezone.now())
 
 
 def book_client_into_series(
@@ -408,7 +305,7 @@ def cancel_booking(
         booking.save(update_fields=["status", "updated_at"])
         cancel_reminders([booking.pk])
         audit.record(actor=actor, action=action, referral=booking.referral, session=session.pk)
-        _flag_interpreters_no_longer_needed(session, [booking.interpreter_language])
+        interpreters.flag_interpreters_no_longer_needed(session, [booking.interpreter_language])
         return promote_waitlist(session)
 
 
@@ -427,9 +324,7 @@ def cancel_session(*, actor, session: GroupSession) -> int:
             status=BookingStatus.CANCELLED, updated_at=timezone.now()
         )
         cancel_reminders(b.pk for b in bookings)
-        InterpreterRequest.objects.filter(
-            session=session, status__in=INTERPRETER_ACTIVE, flagged_for_cancelling_at__isnull=True
-        ).update(flagged_for_cancelling_at=session.cancelled_at)
+        interpreters.flag_every_request(session, at=session.cancelled_at)
         for booking in bookings:
             audit.record(
                 actor=actor,

@@ -41,7 +41,8 @@ from sessions_booking.models import (
     SessionSeries,
     Venue,
 )
-from sessions_booking.services.booking import book_client, request_interpreter
+from sessions_booking.services.booking import book_client
+from sessions_booking.services.interpreters import request_interpreter
 from sessions_booking.services.links import issue_link
 from sessions_booking.services.scheduling import create_weekly_series
 from tests.support.factories import (

@@ -11,7 +11,7 @@ from sessions_booking.models import (
     Venue,
 )
 from sessions_booking.services import scheduling
-from sessions_booking.services.booking import request_interpreter
+from sessions_booking.services.interpreters import request_interpreter
 from tests.support.factories import UserFactory
 from tests.support.group_sessions import (
     series_args,

@@ -15,10 +15,9 @@ from core.models import AuditEvent
 from core.refusals import Refused
 from referrals.choices import Language, Status
 from sessions_booking.models import Booking, InterpreterRequest
-from sessions_booking.services.booking import (
+from sessions_booking.services.booking import book_client, cancel_booking
+from sessions_booking.services.interpreters import (
     InterpreterWish,
-    book_client,
-    cancel_booking,
     request_interpreter,
     update_interpreter_request,
 )
@@ -271,3 +270,12 @@ def test_the_interpreter_page_refuses_the_session_s_own_language_keeping_the_cho
     assert (created.language, created.mode, created.female) == ("ur", "telephone", True)
     listing = client.get(reverse("sessions_booking:setup_interpreters")).content.decode()
     assert "Urdu" in listing
+
+
+def test_cancelling_the_session_flags_its_interpreters_for_cancelling(amara, nadia):
+    from sessions_booking.services.booking import cancel_session
+
+    session = GroupSessionFactory()
+    book_client(actor=amara, referral=nadia, session=session, interpreter=InterpreterWish())
+    cancel_session(actor=amara, session=session)
+    assert InterpreterRequest.objects.get().flagged_for_cancelling_at is not None

@@ -14,7 +14,7 @@ from sessions_booking.forms.interpreters import InterpreterRequestForm, Interpre
 from sessions_booking.models import GroupSession, InterpreterRequest
 from sessions_booking.rules.sessions import why_unchangeable
 from sessions_booking.selectors import interpreter_requests_to_arrange, with_fill
-from sessions_booking.services.booking import request_interpreter, update_interpreter_request
+from sessions_booking.services.interpreters import request_interpreter, update_interpreter_request
 from sessions_booking.views.setup.common import FORM_METHODS, render_form
 
 

@@ -405,3 +405,17 @@ def test_the_session_page_refuses_fewer_workers_and_keeps_what_was_typed(
     assert (session.creche_workers, session.capacity, session.language) == (2, 11, "ur")
     page = client.get(reverse("sessions_booking:setup_session_detail", args=[session.pk]))
     assert "the children booked need 2 by the ratios" in page.content.decode()
+
+
+def test_the_calendar_shows_at_a_glance_who_the_creche_still_has_room_for(
+    client, sign_in, service_admin, keyworker
+):
+    session = creche_session(workers=2, room_limit=6)
+    book(keyworker, session, aged(0), aged(1), aged(1))
+    book(keyworker, session, aged(4), aged(6))
+    sign_in(service_admin)
+    html = client.get(
+        reverse("sessions_booking:setup_calendar"), {"week": f"{SESSION_DAY:%Y-%m-%d}"}
+    ).content.decode()
+    assert "5 of 6 crèche places" in html
+    assert "the crèche has room for 1 child aged 3 or over, not a baby or a child under 2" in html

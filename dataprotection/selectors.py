@@ -219,7 +219,7 @@ def subject_access_record(*, referral: Referral) -> dict:
     about_her = [n for n in names if n not in CONTACT_PREFERENCES]
     bookings = (
         referral.bookings.select_related("session__programme", "session__venue", "booked_by")
-        .prefetch_related("reminders")
+        .prefetch_related("reminders", "children")
         .order_by("session__starts_at", "pk")
     )
     return {
@@ -270,6 +270,11 @@ def subject_access_record(*, referral: Referral) -> dict:
                 "status": booking.get_status_display(),
                 "children_in_creche": booking.children_in_creche,
                 "children_ages": list(booking.children_ages),
+                "children": [
+                    {"date_of_birth": child.date_of_birth, "age_in_years": child.age_in_years}
+                    for child in booking.children.all()
+                ],
+                "interpreter_language": booking.get_interpreter_language_display(),
                 "booked_at": booking.created_at,
                 "booked_by": booking.booked_by.full_name,
                 "confirmed_by_her_at": booking.confirmed_by_her_at,

@@ -6,14 +6,21 @@ staff pages, so the rules hold here too (a programme stops being women-only only
 confirmation ticked; a venue keeps its crèche while sessions to come offer crèche places).
 Sessions and series are read-only here: changing them must go through ``scheduling`` (which
 checks them against their bookings) and cancelling through ``booking.cancel_session`` (which
-tells each woman). Bookings hold case data and are never registered.
+tells each woman). Interpreter requests are read-only for the same reason. Bookings (and
+the children booked with them) hold case data and are never registered.
 """
 
 from django.contrib import admin
 
 from accounts.admin import AuditedAdmin
 from sessions_booking.forms import ProgrammeForm, VenueForm
-from sessions_booking.models import GroupSession, Programme, SessionSeries, Venue
+from sessions_booking.models import (
+    GroupSession,
+    InterpreterRequest,
+    Programme,
+    SessionSeries,
+    Venue,
+)
 
 
 class NoDeleteAdmin(AuditedAdmin):
@@ -49,6 +56,7 @@ class ProgrammeAdmin(NoDeleteAdmin):
         "women_only",
         "confirm_open_to_everyone",
         "trauma_informed",
+        "language",
         "default_capacity",
         "default_creche_places",
         "reminder_offsets_hours",
@@ -70,7 +78,27 @@ class SessionSeriesAdmin(ReadOnlyAdmin):
 
 @admin.register(GroupSession)
 class GroupSessionAdmin(ReadOnlyAdmin):
-    list_display = ["programme", "venue", "starts_at", "capacity", "creche_places", "cancelled_at"]
-    list_filter = ["programme", "venue"]
+    list_display = [
+        "programme",
+        "venue",
+        "starts_at",
+        "language",
+        "capacity",
+        "creche_places",
+        "creche_workers",
+        "cancelled_at",
+    ]
+    list_filter = ["programme", "venue", "language"]
     list_select_related = ["programme", "venue"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(InterpreterRequest)
+class InterpreterRequestAdmin(ReadOnlyAdmin):
+    """Read-only: requests are made and answered on the staff pages (which check the
+    session's language and write the audit trail). Which women need them is case data and
+    is not shown here."""
+
+    list_display = ["session", "language", "mode", "female", "status", "agency_reference"]
+    list_filter = ["status", "language", "mode"]
+    list_select_related = ["session__programme"]

@@ -8,7 +8,12 @@ from accounts.models import User
 from referrals.models import Referral
 from sessions_booking.demo_history import seed_history
 from sessions_booking.models import Booking, BookingStatus, GroupSession, Programme, Venue
-from sessions_booking.services.booking import book_client, update_missed_in_a_row
+from sessions_booking.services.booking import (
+    Child,
+    book_client,
+    update_missed_in_a_row,
+)
+from sessions_booking.services.interpreters import request_interpreter
 from sessions_booking.services.scheduling import create_weekly_series
 
 VENUES = [
@@ -72,6 +77,7 @@ def seed(stdout):
     else:
         seed_groups(stdout)
     seed_reminders(stdout)
+    seed_languages_and_creche(stdout)
     seed_history(stdout)
 
 
@@ -264,3 +270,76 @@ def seed_reminders(stdout):
             f"  Marta (Polish, SMS at any time): a reminder goes at {_when(min(due))}; "
             "watch the worker's console."
         )
+
+
+# --- Languages, interpreters and crèche ratios ------------------------------------------------
+URDU_GROUP = "Urdu-speaking women's group"
+
+
+def seed_languages_and_creche(stdout):
+    """A group delivered in Urdu; a Polish interpreter requested for the recovery group; and
+    the mothers' group's crèche full for babies but not for older children."""
+    if Programme.objects.filter(name=URDU_GROUP).exists():
+        stdout.write("  languages and crèche: already seeded")
+        return
+    moseley = Venue.objects.get(name=VENUES[0]["name"])
+    amara = User.objects.get(email="amara@haven.example")
+    admin = User.objects.get(email="admin@haven.example")
+    urdu = Programme.objects.create(
+        name=URDU_GROUP,
+        description="A weekly recovery group for women, held in Urdu.",
+        language="ur",
+        default_capacity=10,
+        default_creche_places=6,
+    )
+    create_weekly_series(
+        programme=urdu,
+        venue=moseley,
+        facilitator=amara,
+        first_date=next_weekday(4),
+        start_time=time(11),
+        duration_minutes=90,
+        weeks=6,
+        skip_dates=[],
+        capacity=10,
+        creche_places=6,
+        creche_workers=2,
+        booking_cutoff_hours=4,
+    )
+    recovery = (
+        GroupSession.objects.filter(
+            programme__name="Women's recovery group", starts_at__gt=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    request_interpreter(actor=admin, session=recovery, language="pl")
+    # Mothers in recovery: two crèche workers, a room for 6. Three babies take one worker;
+    # two older children leave the other room for one more child aged 3 or over, not a baby.
+    mothers = (
+        GroupSession.objects.filter(
+            programme__name="Mothers in recovery", starts_at__gt=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    GroupSession.objects.filter(pk=mothers.pk).update(creche_workers=2)
+    families = [[0, 1], [1], [4, 6]]
+    women = (
+        Referral.objects.filter(team__name="Birmingham and Solihull")
+        .exclude(status="closed")
+        .exclude(bookings__session=mothers)
+    )
+    for referral, ages in zip(women.select_related("assigned_to"), families, strict=False):
+        book_client(
+            actor=referral.assigned_to or amara,
+            referral=referral,
+            session=mothers,
+            children=[Child(age_in_years=age) for age in ages],
+        )
+    stdout.write(
+        f"  languages and crèche: the {URDU_GROUP} (in Urdu); a Polish interpreter requested "
+        f"for the recovery group on {_when(recovery.starts_at)}; the mothers' group on "
+        f"{_when(mothers.starts_at)} has crèche room for one more child aged 3 or over, "
+        "not a baby"
+    )

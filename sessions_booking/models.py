@@ -10,10 +10,46 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Channel
+from sessions_booking.choices import (
+    GroupLanguage,
+    InterpreterMode,
+    InterpreterStatus,
+)
+from sessions_booking.rules.creche import (
+    Children,
+    describe_room,
+    room_for,
+    workers_for_any_ages,
+    workers_needed,
+)
 
 
 def default_reminder_offsets():
     return [48, 2]
+
+
+class CrecheWorkersField(models.PositiveSmallIntegerField):
+    """How many crèche workers a session (or series) has. Left unset, it is filled on save
+    (and in ``bulk_create``) with enough workers for a room full of babies
+    (``rules.creche.workers_for_any_ages``), so a crèche described only by its room limit
+    behaves as it did before ratios."""
+
+    def pre_save(self, model_instance, add):
+        if getattr(model_instance, self.attname) is None:
+            setattr(
+                model_instance, self.attname, workers_for_any_ages(model_instance.creche_places)
+            )
+        return super().pre_save(model_instance, add)
+
+
+def language_field():
+    return models.CharField(
+        _("language"),
+        max_length=10,
+        choices=GroupLanguage.choices,
+        default=GroupLanguage.ENGLISH,
+        help_text=_("The language the group is delivered in."),
+    )
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
@@ -50,6 +86,7 @@ class Programme(models.Model):
         help_text=_("Groups are women-only unless you say otherwise; that is shown everywhere."),
     )
     trauma_informed = models.BooleanField(_("trauma-informed"), default=False)
+    language = language_field()
     default_capacity = models.PositiveSmallIntegerField(_("default places"), default=12)
     default_creche_places = models.PositiveSmallIntegerField(
         _("default crèche places (children)"), default=0
@@ -87,7 +124,11 @@ class SessionSeries(models.Model):
     weeks = models.PositiveSmallIntegerField(_("number of weeks"))
     skip_dates = ArrayField(models.DateField(), default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(_("places"))
-    creche_places = models.PositiveSmallIntegerField(_("crèche places (children)"), default=0)
+    # The crèche's room limit (children); how many fit also depends on their ages and the
+    # crèche workers (rules/creche.py).
+    creche_places = models.PositiveSmallIntegerField(_("crèche room limit (children)"), default=0)
+    creche_workers = CrecheWorkersField(_("crèche workers"), blank=True)
+    language = language_field()
     booking_cutoff_hours = models.PositiveSmallIntegerField(
         _("booking closes (hours before)"), default=2
     )
@@ -120,7 +161,11 @@ class GroupSession(models.Model):
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveSmallIntegerField(_("places"))
-    creche_places = models.PositiveSmallIntegerField(_("crèche places (children)"), default=0)
+    # The crèche's room limit (children); how many fit also depends on their ages and the
+    # crèche workers (rules/creche.py).
+    creche_places = models.PositiveSmallIntegerField(_("crèche room limit (children)"), default=0)
+    creche_workers = CrecheWorkersField(_("crèche workers"), blank=True)
+    language = language_field()
     booking_cutoff = models.DateTimeField(_("booking closes"))
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
@@ -141,6 +186,26 @@ class GroupSession(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    # The crèche at a glance; only on sessions from ``selectors.with_fill`` (whose
+    # annotations count the children by age band).
+    @property
+    def creche_children(self) -> Children:
+        return Children(self.under_2_used, self.aged_2_used, self.three_plus_used)
+
+    @property
+    def creche_workers_needed(self) -> int:
+        return workers_needed(self.creche_children)
+
+    @property
+    def creche_room(self) -> str:
+        return describe_room(
+            room_for(
+                confirmed=self.creche_children,
+                workers=self.creche_workers,
+                room_limit=self.creche_places,
+            )
+        )
 
 
 class BookingStatus(models.TextChoices):
@@ -178,6 +243,15 @@ class Booking(models.Model):
     status = models.CharField(max_length=20, choices=BookingStatus.choices)
     children_in_creche = models.PositiveSmallIntegerField(_("children in the crèche"), default=0)
     children_ages = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    # Her children by EYFS age band on the day of the session (rules/creche.py), kept beside
+    # the children themselves (BookedChild) so the database sums a session's crèche.
+    creche_under_2 = models.PositiveSmallIntegerField(default=0)
+    creche_aged_2 = models.PositiveSmallIntegerField(default=0)
+    creche_3_plus = models.PositiveSmallIntegerField(default=0)
+    # The language she needs an interpreter for in this session ("" when she needs none).
+    interpreter_language = models.CharField(
+        _("interpreter language"), max_length=10, choices=GroupLanguage.choices, blank=True
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -203,6 +277,67 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.referral_id} @ {self.session_id}: {self.status}"
+
+
+class BookedChild(models.Model):
+    """A child in the crèche with her booking: a date of birth or an age in years (the age
+    on the day of the session). Neither is kept for bookings made before ages were asked;
+    such a child counts as under 2 (rules/creche.py)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="children")
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    age_in_years = models.PositiveSmallIntegerField(_("age in years"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "booked children"
+
+    def __str__(self):
+        return f"child of booking {self.booking_id}"
+
+
+class InterpreterRequest(models.Model):
+    """An interpreter asked of the agency for one session and one language."""
+
+    session = models.ForeignKey(
+        GroupSession, on_delete=models.PROTECT, related_name="interpreter_requests"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=GroupLanguage.choices)
+    mode = models.CharField(
+        _("how"),
+        max_length=20,
+        choices=InterpreterMode.choices,
+        default=InterpreterMode.FACE_TO_FACE,
+    )
+    female = models.BooleanField(_("female interpreter"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InterpreterStatus.choices,
+        default=InterpreterStatus.REQUESTED,
+    )
+    agency_reference = models.CharField(_("agency's reference"), max_length=60, blank=True)
+    # Set when the last woman needing this language cancelled: someone should cancel the
+    # interpreter with the agency.
+    flagged_for_cancelling_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session__starts_at", "language", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "language"],
+                condition=~Q(status="cancelled"),
+                name="interpreter_one_active_per_session_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_language_display()} interpreter, session {self.session_id}"
 
 
 class ReminderStatus(models.TextChoices):

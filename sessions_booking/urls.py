@@ -39,6 +39,17 @@ urlpatterns = [
         setup.session_cancel,
         name="setup_session_cancel",
     ),
+    path("staff/groups/interpreters/", setup.interpreter_requests, name="setup_interpreters"),
+    path(
+        "staff/groups/interpreters/<int:pk>/",
+        setup.interpreter_edit,
+        name="setup_interpreter_edit",
+    ),
+    path(
+        "staff/groups/sessions/<int:pk>/interpreters/new/",
+        setup.interpreter_create,
+        name="setup_interpreter_create",
+    ),
     path("staff/groups/series/new/", setup.series_create, name="setup_series_create"),
     path("staff/groups/series/<int:pk>/edit/", setup.series_edit, name="setup_series_edit"),
     path("staff/groups/messages/", setup.message_templates, name="setup_messages"),

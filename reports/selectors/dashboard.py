@@ -34,6 +34,7 @@ def _session_tables(scope: Scope) -> list[Table]:
         session_figures.sessions_by_programme(scope),
         session_figures.sessions_by_venue(scope),
         session_figures.waitlists(scope),
+        session_figures.interpreter_needs(scope),
     ]
 
 

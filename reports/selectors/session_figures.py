@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from reports.selectors.scope import Scope
 from reports.selectors.sql import DaysBetween
 from reports.tables import Table, count, days, share
+from sessions_booking.choices import GroupLanguage, InterpreterStatus
 from sessions_booking.models import (
     ATTENDANCE_MARKS,
     SEAT_HOLDING,
     Booking,
     BookingStatus,
     GroupSession,
+    InterpreterRequest,
     Programme,
     Venue,
 )
@@ -149,6 +151,59 @@ def waitlists(scope: Scope) -> Table:
                 count(row.waiting, suppress=s),
                 count(row.promoted, suppress=s),
                 days(row.average_wait, row.promoted, suppress=s),
+            ],
+        )
+    return table
+
+
+def interpreter_needs(scope: Scope) -> Table:
+    """Per language, in the range's sessions: women booked (or waiting) who need an
+    interpreter, and the interpreters asked of the agency by where they stand. Two grouped
+    queries, whatever the number of sessions."""
+    sessions = _sessions(scope)
+    women = {
+        row["interpreter_language"]: row["women"]
+        for row in Booking.objects.filter(
+            session__in=sessions, status__in=[*SEAT_HOLDING, BookingStatus.WAITLISTED]
+        )
+        .exclude(interpreter_language="")
+        .values("interpreter_language")
+        .annotate(women=Count("pk"))
+    }
+    requests = {
+        row["language"]: row
+        for row in InterpreterRequest.objects.filter(session__in=sessions)
+        .values("language")
+        .annotate(
+            requested=Count("pk", filter=Q(status=InterpreterStatus.REQUESTED)),
+            booked=Count("pk", filter=Q(status=InterpreterStatus.BOOKED)),
+            confirmed=Count("pk", filter=Q(status=InterpreterStatus.CONFIRMED)),
+            cancelled=Count("pk", filter=Q(status=InterpreterStatus.CANCELLED)),
+        )
+    }
+    table = Table(
+        slug="interpreter-needs",
+        title=_("Interpreter needs"),
+        row_heading=_("Language"),
+        columns=[_("Women needing an interpreter"), _("Requested"), _("Booked with the agency"),
+                 _("Confirmed"), _("Cancelled")],
+        note=SESSIONS_NOTE,
+        chart={"kind": "bars", "columns": [0]},
+    )  # fmt: skip
+    s = scope.suppress
+    none = {"requested": 0, "booked": 0, "confirmed": 0, "cancelled": 0}
+    for code, name in GroupLanguage.choices:
+        if code not in women and code not in requests:
+            continue
+        asked = requests.get(code, none)
+        table.add(
+            name,
+            [
+                count(women.get(code, 0), suppress=s),
+                count(asked["requested"], suppress=False),
+                count(asked["booked"], suppress=False),
+                count(asked["confirmed"], suppress=False),
+                count(asked["cancelled"], suppress=False),
             ],
         )
     return table

@@ -7,9 +7,20 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 CRECHE_HELP = _("Counted in children. Only at a venue with a crèche on site.")
+ROOM_LIMIT_HELP = _(
+    "The room limit: how many children fit depends also on their ages and the crèche workers."
+)
+RATIOS_HELP = _(
+    "Ratios by age on the day: under 2, one worker to 3 children; aged 2, one to 5; 3 and "
+    "over, one to 8."
+)
+WORKERS_HELP = format_lazy(
+    "{} {}", RATIOS_HELP, _("Leave blank for enough workers for a full room of babies.")
+)
 
 _WEEKDAY = re.compile(
     r"^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|nesday|rsday|urday|sday)?\.?,?\s+",

@@ -5,8 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sessions_booking.choices import GroupLanguage
 from sessions_booking.forms.inputs import (
     CRECHE_HELP,
+    RATIOS_HELP,
+    ROOM_LIMIT_HELP,
+    WORKERS_HELP,
     clock_field,
     day_field,
     number_field,
@@ -59,7 +63,21 @@ def places_from_programme():
 
 def creche_places_from_programme():
     return number_field(
-        _("Crèche places (children)"), required=False, help_text=f"{CRECHE_HELP} {FROM_PROGRAMME}"
+        _("Crèche room limit (children)"),
+        required=False,
+        help_text=f"{CRECHE_HELP} {ROOM_LIMIT_HELP} {FROM_PROGRAMME}",
+    )
+
+
+def creche_workers_field():
+    return number_field(_("Crèche workers"), max_value=50, required=False, help_text=WORKERS_HELP)
+
+
+def language_choice(blank_label):
+    return forms.ChoiceField(
+        label=_("Language the group is delivered in"),
+        choices=[("", blank_label), *GroupLanguage.choices],
+        required=False,
     )
 
 
@@ -82,6 +100,8 @@ class SessionForm(ServiceErrorsMixin, SessionChoicesMixin):
     end_time = clock_field(_("Ends"))
     capacity = places_from_programme()
     creche_places = creche_places_from_programme()
+    creche_workers = creche_workers_field()
+    language = language_choice(_("The programme's language"))
     booking_cutoff_hours = booking_cutoff_hours_field()
 
     def __init__(self, *args, session: GroupSession | None = None, **kwargs):
@@ -95,6 +115,7 @@ class SessionForm(ServiceErrorsMixin, SessionChoicesMixin):
             for name in ("capacity", "creche_places"):
                 self.fields[name].required = True
                 self.fields[name].help_text = CRECHE_HELP if name == "creche_places" else ""
+            self.fields["creche_workers"].help_text = RATIOS_HELP
         self.set_choices(
             venue=session.venue if session else None,
             facilitator=session.facilitator if session else None,
@@ -111,6 +132,8 @@ class SessionForm(ServiceErrorsMixin, SessionChoicesMixin):
             "end_time": ends.time(),
             "capacity": session.capacity,
             "creche_places": session.creche_places,
+            "creche_workers": session.creche_workers,
+            "language": session.language,
             "booking_cutoff_hours": round(
                 (session.starts_at - session.booking_cutoff).total_seconds() / 3600
             ),
@@ -129,6 +152,8 @@ class SessionForm(ServiceErrorsMixin, SessionChoicesMixin):
             "creche_places": programme.default_creche_places
             if creche_places is None
             else creche_places,
+            "creche_workers": data.get("creche_workers"),
+            "language": data.get("language") or None,
             "booking_cutoff_hours": data["booking_cutoff_hours"],
             **({"programme": programme} if self.session is None else {}),
         }
@@ -164,6 +189,7 @@ class SeriesForm(ServiceErrorsMixin, SessionChoicesMixin):
     )
     capacity = places_from_programme()
     creche_places = creche_places_from_programme()
+    creche_workers = creche_workers_field()
     booking_cutoff_hours = booking_cutoff_hours_field()
 
     def __init__(self, *args, **kwargs):
@@ -195,7 +221,8 @@ class SeriesEditForm(ServiceErrorsMixin, SessionChoicesMixin):
     start_time = clock_field(_("Starts"))
     duration_minutes = number_field(_("Length (minutes)"), min_value=15, max_value=12 * 60)
     capacity = number_field(_("Places (women)"), min_value=1)
-    creche_places = number_field(_("Crèche places (children)"), help_text=CRECHE_HELP)
+    creche_places = number_field(_("Crèche room limit (children)"), help_text=CRECHE_HELP)
+    creche_workers = creche_workers_field()
 
     def __init__(self, *args, series: SessionSeries, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,4 +237,5 @@ class SeriesEditForm(ServiceErrorsMixin, SessionChoicesMixin):
             "duration_minutes": series.duration_minutes,
             "capacity": series.capacity,
             "creche_places": series.creche_places,
+            "creche_workers": series.creche_workers,
         }

@@ -1,11 +1,12 @@
 """Forms for the places groups meet in and the kinds of group the service runs."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from sessions_booking.forms.inputs import CRECHE_HELP, HoursListField
+from sessions_booking.forms.inputs import CRECHE_HELP, ROOM_LIMIT_HELP, HoursListField
 from sessions_booking.forms.querysets import active_staff
 from sessions_booking.models import Programme, Venue
 from sessions_booking.rules import wording
@@ -108,6 +109,7 @@ class ProgrammeForm(forms.ModelForm):
         "women_only",
         "confirm_open_to_everyone",
         "trauma_informed",
+        "language",
         "default_capacity",
         "default_creche_places",
         "reminder_offsets_hours",
@@ -122,6 +124,7 @@ class ProgrammeForm(forms.ModelForm):
             "description",
             "women_only",
             "trauma_informed",
+            "language",
             "default_capacity",
             "default_creche_places",
             "reminder_offsets_hours",
@@ -131,7 +134,8 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "description": _("Women read this when they are offered a place. Plain words."),
-            "default_creche_places": CRECHE_HELP,
+            "default_creche_places": format_lazy("{} {}", CRECHE_HELP, ROOM_LIMIT_HELP),
+            "language": _("The language the group is delivered in. English if left as it is."),
             "is_active": _("Untick to stop offering this programme for new sessions."),
         }
         error_messages = {
@@ -147,6 +151,11 @@ class ProgrammeForm(forms.ModelForm):
         current = list(self.instance.facilitators.all()) if self.instance.pk else []
         self.fields["facilitators"].queryset = active_staff(also=current)
         self.fields["facilitators"].label_from_instance = lambda person: person.full_name
+        # Older forms (and the Django admin's) may leave it out: the group is then in English.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language or "en"
 
     @property
     def turning_women_only_off(self) -> bool:

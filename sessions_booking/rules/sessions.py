@@ -4,7 +4,7 @@ Each check adds field-keyed messages to an ``Errors`` collection, so that every 
 reported at once, beside the field it is about.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sessions_booking.models import SEAT_HOLDING, GroupSession
+from sessions_booking.rules.creche import Children, workers_for_any_ages, workers_needed
 
 MAX_SERIES_WEEKS = 52
 
@@ -190,10 +191,12 @@ def check_first_ahead(errors, *, starts_at, booking_cutoff_hours, now) -> None:
 
 @dataclass(frozen=True)
 class Taken:
-    """What a session's bookings already hold: seats (women) and crèche places (children)."""
+    """What a session's bookings already hold: seats (women) and crèche places (children,
+    with how many of them are in each EYFS age band)."""
 
     women: int
     children: int
+    by_age: Children = field(default_factory=Children)
 
 
 def taken_by_bookings(session_ids) -> dict[int, Taken]:
@@ -204,15 +207,40 @@ def taken_by_bookings(session_ids) -> dict[int, Taken]:
         .annotate(
             women=Count("bookings", filter=holding),
             children=Coalesce(Sum("bookings__children_in_creche", filter=holding), 0),
+            under_2=Coalesce(Sum("bookings__creche_under_2", filter=holding), 0),
+            aged_2=Coalesce(Sum("bookings__creche_aged_2", filter=holding), 0),
+            three_plus=Coalesce(Sum("bookings__creche_3_plus", filter=holding), 0),
         )
-        .values_list("pk", "women", "children")
+        .values_list("pk", "women", "children", "under_2", "aged_2", "three_plus")
     )
-    return {pk: Taken(women, children) for pk, women, children in rows}
+    return {
+        pk: Taken(women, children, Children(under_2, aged_2, three_plus))
+        for pk, women, children, under_2, aged_2, three_plus in rows
+    }
 
 
-def check_room_for_bookings(errors, *, taken: Taken, capacity, creche_places, on=None) -> None:
-    """Places may not go below the women already booked, nor crèche places below the
-    children already booked: nobody is un-booked by an edit."""
+def workers_or_default(creche_workers: int | None, creche_places: int) -> int:
+    """The crèche workers given, or (left blank) enough for a room full of babies."""
+    return workers_for_any_ages(creche_places) if creche_workers is None else creche_workers
+
+
+def check_creche_workers(errors, *, creche_places: int, creche_workers: int) -> None:
+    if creche_places > 0 and creche_workers < 1:
+        errors.add(
+            "creche_workers",
+            _(
+                "A crèche with a room limit needs at least 1 crèche worker. Give the number "
+                "of workers, or set the room limit to 0."
+            ),
+        )
+
+
+def check_room_for_bookings(
+    errors, *, taken: Taken, capacity, creche_places, creche_workers=None, on=None
+) -> None:
+    """Places may not go below the women already booked, crèche places below the children
+    already booked, nor crèche workers below what the children already booked need by the
+    EYFS ratios: nobody is un-booked by an edit."""
     where = _(" on %(day)s") % {"day": format_day(on)} if on else ""
     if capacity < taken.women:
         errors.add(
@@ -237,6 +265,21 @@ def check_room_for_bookings(errors, *, taken: Taken, capacity, creche_places, on
                 taken.children,
             )
             % {"count": taken.children, "where": where},
+        )
+    needed = workers_needed(taken.by_age)
+    if creche_workers is not None and creche_workers < needed:
+        errors.add(
+            "creche_workers",
+            ngettext(
+                "The children already booked into the crèche%(where)s need %(needed)s crèche "
+                "worker by the ratios (under 2: 1 to 3; aged 2: 1 to 5; 3 and over: 1 to 8), "
+                "so workers cannot be fewer than %(needed)s.",
+                "The children already booked into the crèche%(where)s need %(needed)s crèche "
+                "workers by the ratios (under 2: 1 to 3; aged 2: 1 to 5; 3 and over: 1 to 8), "
+                "so workers cannot be fewer than %(needed)s.",
+                needed,
+            )
+            % {"needed": needed, "where": where},
         )
 
 

@@ -7,7 +7,7 @@ gets it, the other's booking is waitlisted.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q
@@ -22,12 +22,16 @@ from core.refusals import Refused
 from sessions_booking.models import (
     ATTENDANCE_MARKS,
     SEAT_HOLDING,
+    BookedChild,
     Booking,
     BookingStatus,
     GroupSession,
 )
 from sessions_booking.notices import PROMOTED, SESSION_CANCELLED, SESSION_CHANGED, SHE_CANCELLED
+from sessions_booking.rules import creche
+from sessions_booking.rules.language import interpreter_language_for
 from sessions_booking.selectors import with_fill
+from sessions_booking.services import interpreters
 from sessions_booking.services.links import LinkState, confirm_coming, find_link, spend, state_of
 from sessions_booking.services.reminders import cancel_reminders, schedule_reminders
 
@@ -35,12 +39,41 @@ ACTIVE = [BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]
 
 
 @dataclass(frozen=True)
-class Fill:
-    free_places: int
-    free_creche_places: int
+class Child:
+    """A child to book into the crèche: a date of birth, or an age in years on the day of
+    the session (neither: an age not given, counted as under 2)."""
 
-    def fits(self, children: int) -> bool:
-        return self.free_places >= 1 and self.free_creche_places >= children
+    date_of_birth: date | None = None
+    age_in_years: int | None = None
+
+
+@dataclass(frozen=True)
+class Fill:
+    """What a locked session has left: seats, and its crèche (room limit, workers and the
+    children already holding places, by age band)."""
+
+    free_places: int
+    room_limit: int
+    workers: int
+    children: creche.Children
+
+    def creche_fits(self, adding: creche.Children) -> bool:
+        return creche.fits(
+            confirmed=self.children, adding=adding, workers=self.workers, room_limit=self.room_limit
+        )
+
+    def fits(self, adding: creche.Children) -> bool:
+        return self.free_places >= 1 and self.creche_fits(adding)
+
+    def why_not(self, adding: creche.Children) -> str | None:
+        if self.free_places < 1:
+            return _("Every place is taken.")
+        return creche.why_not(
+            confirmed=self.children, adding=adding, workers=self.workers, room_limit=self.room_limit
+        )
+
+    def taking(self, adding: creche.Children) -> "Fill":
+        return Fill(self.free_places - 1, self.room_limit, self.workers, self.children + adding)
 
 
 def _lock(session_pk: int) -> GroupSession:
@@ -49,9 +82,41 @@ def _lock(session_pk: int) -> GroupSession:
 
 def _fill(session: GroupSession) -> Fill:
     counted = with_fill(GroupSession.objects.filter(pk=session.pk)).values(
-        "free_places", "free_creche_places"
+        "free_places", "under_2_used", "aged_2_used", "three_plus_used"
     )[0]
-    return Fill(counted["free_places"], counted["free_creche_places"])
+    return Fill(
+        counted["free_places"],
+        session.creche_places,
+        session.creche_workers,
+        creche.Children(
+            counted["under_2_used"], counted["aged_2_used"], counted["three_plus_used"]
+        ),
+    )
+
+
+def bands_of(booking: Booking) -> creche.Children:
+    return creche.Children(booking.creche_under_2, booking.creche_aged_2, booking.creche_3_plus)
+
+
+def session_day(session: GroupSession) -> date:
+    return timezone.localtime(session.starts_at).date()
+
+
+def children_from(children, children_in_creche: int, children_ages) -> list[Child]:
+    """The children to book: given one by one, or (as before ratios) a count and ages."""
+    if children is not None:
+        return list(children)
+    ages = list(children_ages or [])[:children_in_creche]
+    return [Child(age_in_years=age) for age in ages] + [Child()] * (children_in_creche - len(ages))
+
+
+def _check_children(children: list[Child], day: date) -> None:
+    for child in children:
+        problem = creche.check_child_age(
+            date_of_birth=child.date_of_birth, age_in_years=child.age_in_years, on=day
+        )
+        if problem:
+            raise Refused(problem)
 
 
 def _when(session: GroupSession) -> str:
@@ -96,24 +161,51 @@ def book_client(
     actor,
     referral,
     session: GroupSession,
+    children: list[Child] | None = None,
     children_in_creche: int = 0,
     children_ages: list[int] | None = None,
+    interpreter: interpreters.InterpreterWish | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Confirm her if a place and enough crèche places are free; otherwise waitlist her."""
+    """Confirm her if a place is free and her children fit the crèche (its room limit and
+    the EYFS ratios, rules/creche.py); otherwise waitlist her. ``booking.waitlisted_because``
+    says why, in plain words. When she needs an interpreter for the session's language and
+    ``interpreter`` is given, one is requested (or the standing request kept)."""
     now = now or timezone.now()
+    children = children_from(children, children_in_creche, children_ages)
     with transaction.atomic():
         session = _lock(session.pk)
-        _check_can_book(session, referral, children_in_creche, now)
-        fits = _fill(session).fits(children_in_creche)
+        _check_can_book(session, referral, len(children), now)
+        day = session_day(session)
+        _check_children(children, day)
+        ages = [
+            creche.age_at_session(
+                date_of_birth=child.date_of_birth, age_in_years=child.age_in_years, on=day
+            )
+            for child in children
+        ]
+        adding = creche.Children.of_bands(creche.age_band(age_in_years=age) for age in ages)
+        fill = _fill(session)
+        fits = fill.fits(adding)
         booking = Booking.objects.create(
             session=session,
             referral=referral,
             status=BookingStatus.CONFIRMED if fits else BookingStatus.WAITLISTED,
-            children_in_creche=children_in_creche,
-            children_ages=children_ages or [],
+            children_in_creche=len(children),
+            children_ages=[age for age in ages if age is not None],
+            creche_under_2=adding.under_2,
+            creche_aged_2=adding.aged_2,
+            creche_3_plus=adding.three_plus,
+            interpreter_language=interpreter_language_for(referral, session) or "",
             booked_by=actor,
         )
+        BookedChild.objects.bulk_create(
+            BookedChild(
+                booking=booking, date_of_birth=child.date_of_birth, age_in_years=child.age_in_years
+            )
+            for child in children
+        )
+        booking.waitlisted_because = None if fits else fill.why_not(adding)
         schedule_reminders(booking, now=now)
         audit.record(
             actor=actor,
@@ -122,10 +214,30 @@ def book_client(
             session=session.pk,
             status=booking.status,
         )
+        if booking.interpreter_language:
+            # She is coming for this language: a request flagged for cancelling stands again.
+            interpreters.clear_flag(session, booking.interpreter_language)
+            if interpreter is not None:
+                interpreters.request_interpreter(
+                    actor=actor,
+                    session=session,
+                    language=booking.interpreter_language,
+                    mode=interpreter.mode,
+                    female=interpreter.female,
+                )
     return booking
 
 
-def book_client_into_series(*, actor, referral, series, children_in_creche=0, children_ages=None):
+def book_client_into_series(
+    *,
+    actor,
+    referral,
+    series,
+    children=None,
+    children_in_creche=0,
+    children_ages=None,
+    interpreter=None,
+):
     """Book every future session of a series. Returns (bookings, refusals): a session she
     cannot be booked into (say, she is busy then) is reported, not fatal."""
     now = timezone.now()
@@ -138,8 +250,10 @@ def book_client_into_series(*, actor, referral, series, children_in_creche=0, ch
                     actor=actor,
                     referral=referral,
                     session=session,
+                    children=children,
                     children_in_creche=children_in_creche,
                     children_ages=children_ages,
+                    interpreter=interpreter,
                     now=now,
                 )
             )
@@ -149,8 +263,9 @@ def book_client_into_series(*, actor, referral, series, children_in_creche=0, ch
 
 
 def promote_waitlist(session: GroupSession) -> list[Booking]:
-    """Confirm waitlisted women, first come first served, skipping anyone whose crèche
-    need does not fit what is free. Call with the session row locked."""
+    """Confirm waitlisted women, first come first served, skipping anyone whose children do
+    not fit the crèche (room limit and ratios) as it now stands. Call with the session row
+    locked."""
     fill = _fill(session)
     promoted = []
     for booking in session.bookings.filter(status=BookingStatus.WAITLISTED).order_by(
@@ -158,13 +273,14 @@ def promote_waitlist(session: GroupSession) -> list[Booking]:
     ):
         if fill.free_places < 1:
             break
-        if not fill.fits(booking.children_in_creche):
+        adding = bands_of(booking)
+        if not fill.fits(adding):
             continue
         booking.status = BookingStatus.CONFIRMED
         booking.promoted_at = timezone.now()
         booking.save(update_fields=["status", "promoted_at", "updated_at"])
         schedule_reminders(booking)
-        fill = Fill(fill.free_places - 1, fill.free_creche_places - booking.children_in_creche)
+        fill = fill.taking(adding)
         promoted.append(booking)
     notices.queue(PROMOTED, *[booking.pk for booking in promoted])
     return promoted
@@ -189,6 +305,7 @@ def cancel_booking(
         booking.save(update_fields=["status", "updated_at"])
         cancel_reminders([booking.pk])
         audit.record(actor=actor, action=action, referral=booking.referral, session=session.pk)
+        interpreters.flag_interpreters_no_longer_needed(session, [booking.interpreter_language])
         return promote_waitlist(session)
 
 
@@ -207,6 +324,7 @@ def cancel_session(*, actor, session: GroupSession) -> int:
             status=BookingStatus.CANCELLED, updated_at=timezone.now()
         )
         cancel_reminders(b.pk for b in bookings)
+        interpreters.flag_every_request(session, at=session.cancelled_at)
         for booking in bookings:
             audit.record(
                 actor=actor,
@@ -275,6 +393,39 @@ def active_bookings_of(referral):
         .prefetch_related("reminders")
         .order_by("session__starts_at")
     )
+
+
+def refresh_bookings_after_change(session: GroupSession, *, old_starts_at, old_language) -> None:
+    """After a session moved to another day or changed language: her children's age bands
+    are worked out again for the new day (a birthday may fall between), and which women
+    need an interpreter for the new language. Call with the session row locked."""
+    new_day = session_day(session) != timezone.localtime(old_starts_at).date()
+    if not new_day and session.language == old_language:
+        return
+    day = session_day(session)
+    bookings = session.bookings.filter(status__in=ACTIVE).select_related("referral")
+    for booking in bookings.prefetch_related("children"):
+        if new_day and booking.children_in_creche:
+            ages = [
+                creche.age_at_session(
+                    date_of_birth=child.date_of_birth, age_in_years=child.age_in_years, on=day
+                )
+                for child in booking.children.all()
+            ]
+            bands = creche.Children.of_bands(creche.age_band(age_in_years=age) for age in ages)
+            booking.creche_under_2 = bands.under_2
+            booking.creche_aged_2 = bands.aged_2
+            booking.creche_3_plus = bands.three_plus
+        booking.interpreter_language = interpreter_language_for(booking.referral, session) or ""
+        booking.save(
+            update_fields=[
+                "creche_under_2",
+                "creche_aged_2",
+                "creche_3_plus",
+                "interpreter_language",
+                "updated_at",
+            ]
+        )
 
 
 def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> int:

@@ -23,6 +23,7 @@ from sessions_booking.rules.sessions import (
     Taken,
     check_ahead,
     check_creche,
+    check_creche_workers,
     check_duration,
     check_end,
     check_first_ahead,
@@ -37,8 +38,13 @@ from sessions_booking.rules.sessions import (
     refuse_unless_changeable,
     taken_by_bookings,
     weekly_dates,
+    workers_or_default,
 )
-from sessions_booking.services.booking import announce_changes, promote_waitlist
+from sessions_booking.services.booking import (
+    announce_changes,
+    promote_waitlist,
+    refresh_bookings_after_change,
+)
 
 # Part of this module's public face: forms, views and tests reach them as ``scheduling.*``.
 __all__ = [
@@ -58,7 +64,16 @@ __all__ = [
 
 
 def _session_fields(
-    *, venue, facilitator, starts_at, ends_at, capacity, creche_places, booking_cutoff_hours
+    *,
+    venue,
+    facilitator,
+    starts_at,
+    ends_at,
+    capacity,
+    creche_places,
+    creche_workers,
+    language,
+    booking_cutoff_hours,
 ):
     return {
         "venue": venue,
@@ -67,6 +82,8 @@ def _session_fields(
         "ends_at": ends_at,
         "capacity": capacity,
         "creche_places": creche_places,
+        "creche_workers": creche_workers,
+        "language": language,
         "booking_cutoff": cutoff_for(starts_at, booking_cutoff_hours),
     }
 
@@ -81,16 +98,21 @@ def create_session(
     capacity: int,
     creche_places: int,
     booking_cutoff_hours: int,
+    creche_workers: int | None = None,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> GroupSession:
-    """One session on its own (not part of a series)."""
+    """One session on its own (not part of a series). Left out, the crèche workers are
+    enough for a room full of babies and the language is the programme's."""
     now = now or timezone.now()
+    creche_workers = workers_or_default(creche_workers, creche_places)
     errors = Errors()
     check_in_use(errors, programme=programme, venue=venue, facilitator=facilitator)
     check_end(errors, starts_at=starts_at, ends_at=ends_at)
     check_ahead(errors, starts_at=starts_at, booking_cutoff_hours=booking_cutoff_hours, now=now)
     check_places(errors, capacity=capacity)
     check_creche(errors, venue=venue, creche_places=creche_places)
+    check_creche_workers(errors, creche_places=creche_places, creche_workers=creche_workers)
     errors.raise_if_any()
     return GroupSession.objects.create(
         programme=programme,
@@ -101,6 +123,8 @@ def create_session(
             ends_at=ends_at,
             capacity=capacity,
             creche_places=creche_places,
+            creche_workers=creche_workers,
+            language=language or programme.language,
             booking_cutoff_hours=booking_cutoff_hours,
         ),
     )
@@ -119,11 +143,14 @@ def create_weekly_series(
     capacity: int,
     creche_places: int,
     booking_cutoff_hours: int,
+    creche_workers: int | None = None,
     now: datetime | None = None,
 ) -> SessionSeries:
     """A series and one session per week for ``weeks`` weeks, on the weekday of
-    ``first_date``, leaving out ``skip_dates`` (see ``weekly_dates``)."""
+    ``first_date``, leaving out ``skip_dates`` (see ``weekly_dates``), in the programme's
+    language."""
     now = now or timezone.now()
+    creche_workers = workers_or_default(creche_workers, creche_places)
     skip_dates = sorted(set(skip_dates))
     errors = Errors()
     check_in_use(errors, programme=programme, venue=venue, facilitator=facilitator)
@@ -136,6 +163,7 @@ def create_weekly_series(
     )
     check_places(errors, capacity=capacity)
     check_creche(errors, venue=venue, creche_places=creche_places)
+    check_creche_workers(errors, creche_places=creche_places, creche_workers=creche_workers)
     days = weekly_dates(first_date=first_date, weeks=weeks, skip_dates=skip_dates)
     if days and "weeks" not in errors.by_field:
         # Every later date is a week after the first one held, so checking it checks them all.
@@ -161,6 +189,8 @@ def create_weekly_series(
             skip_dates=skip_dates,
             capacity=capacity,
             creche_places=creche_places,
+            creche_workers=creche_workers,
+            language=programme.language,
             booking_cutoff_hours=booking_cutoff_hours,
         )
         sessions = []
@@ -177,6 +207,8 @@ def create_weekly_series(
                         ends_at=starts_at + length,
                         capacity=capacity,
                         creche_places=creche_places,
+                        creche_workers=creche_workers,
+                        language=programme.language,
                         booking_cutoff_hours=booking_cutoff_hours,
                     ),
                 )
@@ -195,16 +227,22 @@ def update_session(
     capacity: int,
     creche_places: int,
     booking_cutoff_hours: int,
+    creche_workers: int | None = None,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> GroupSession:
     """Change one session that has not started. Its programme stays: women booked into one
-    kind of group are not moved into another."""
+    kind of group are not moved into another. Crèche workers and language left out stay as
+    they were."""
     now = now or timezone.now()
     with transaction.atomic():
         session = (
             GroupSession.objects.select_for_update().select_related("venue").get(pk=session.pk)
         )
         refuse_unless_changeable(session, now=now)
+        if creche_workers is None:
+            creche_workers = session.creche_workers
+        language = language or session.language
         errors = Errors()
         check_new_choices_in_use(errors, current=session, venue=venue, facilitator=facilitator)
         check_end(errors, starts_at=starts_at, ends_at=ends_at)
@@ -218,14 +256,17 @@ def update_session(
             )
         check_places(errors, capacity=capacity)
         check_creche(errors, venue=venue, creche_places=creche_places)
+        check_creche_workers(errors, creche_places=creche_places, creche_workers=creche_workers)
         check_room_for_bookings(
             errors,
             taken=taken_by_bookings([session.pk])[session.pk],
             capacity=capacity,
             creche_places=creche_places,
+            creche_workers=creche_workers,
         )
         errors.raise_if_any()
         old_starts_at, old_venue_id = session.starts_at, session.venue_id
+        old_language = session.language
         for name, value in _session_fields(
             venue=venue,
             facilitator=facilitator,
@@ -233,11 +274,16 @@ def update_session(
             ends_at=ends_at,
             capacity=capacity,
             creche_places=creche_places,
+            creche_workers=creche_workers,
+            language=language,
             booking_cutoff_hours=booking_cutoff_hours,
         ).items():
             setattr(session, name, value)
         session.save()
-        # More places (or crèche places) free some: the waiting list moves up at once.
+        refresh_bookings_after_change(
+            session, old_starts_at=old_starts_at, old_language=old_language
+        )
+        # More places, crèche room or crèche workers free some: the waiting list moves up.
         promote_waitlist(session)
         announce_changes(session, old_starts_at=old_starts_at, old_venue_id=old_venue_id)
     return session
@@ -258,6 +304,7 @@ def update_series_future_sessions(
     venue: Venue,
     start_time: time,
     duration_minutes: int,
+    creche_workers: int | None = None,
     now: datetime | None = None,
 ) -> int:
     """Change every session of the series that has not started yet (cancelled ones stay as
@@ -268,6 +315,8 @@ def update_series_future_sessions(
     length = timedelta(minutes=duration_minutes)
     with transaction.atomic():
         series = SessionSeries.objects.select_for_update().get(pk=series.pk)
+        if creche_workers is None:
+            creche_workers = series.creche_workers
         # Lock first, then count: PostgreSQL refuses FOR UPDATE together with GROUP BY.
         sessions = list(future_sessions(series, now=now).select_for_update().order_by("starts_at"))
         errors = Errors()
@@ -279,6 +328,7 @@ def update_series_future_sessions(
                 NON_FIELD_ERRORS, _("Every session in this series has started or been cancelled.")
             )
         check_creche(errors, venue=venue, creche_places=creche_places)
+        check_creche_workers(errors, creche_places=creche_places, creche_workers=creche_workers)
         taken = taken_by_bookings(session.pk for session in sessions)
         changes = []
         for session in sessions:
@@ -295,6 +345,7 @@ def update_series_future_sessions(
                 taken=taken[session.pk],
                 capacity=capacity,
                 creche_places=creche_places,
+                creche_workers=creche_workers,
                 on=day,
             )
             changes.append((session, starts_at))
@@ -308,6 +359,7 @@ def update_series_future_sessions(
             session.facilitator = facilitator
             session.capacity = capacity
             session.creche_places = creche_places
+            session.creche_workers = creche_workers
             session.starts_at = starts_at
             session.ends_at = starts_at + length
         GroupSession.objects.bulk_update(
@@ -317,19 +369,24 @@ def update_series_future_sessions(
                 "facilitator",
                 "capacity",
                 "creche_places",
+                "creche_workers",
                 "starts_at",
                 "ends_at",
                 "booking_cutoff",
             ],
         )
         for session, _start in changes:
-            promote_waitlist(session)
             old_starts_at, old_venue_id = before[session.pk]
+            refresh_bookings_after_change(
+                session, old_starts_at=old_starts_at, old_language=session.language
+            )
+            promote_waitlist(session)
             announce_changes(session, old_starts_at=old_starts_at, old_venue_id=old_venue_id)
         series.venue = venue
         series.facilitator = facilitator
         series.capacity = capacity
         series.creche_places = creche_places
+        series.creche_workers = creche_workers
         series.start_time = start_time
         series.duration_minutes = duration_minutes
         series.save()

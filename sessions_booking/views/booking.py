@@ -14,9 +14,17 @@ from core.choices import AuditAction
 from core.permissions import CONFIGURE_SERVICE
 from core.refusals import Refused
 from referrals.rules import access
+from sessions_booking.choices import GroupLanguage
 from sessions_booking.forms.booking import AttendanceForm, BookSessionForm
 from sessions_booking.models import SEAT_HOLDING, Booking, GroupSession, Programme, Reminder
-from sessions_booking.selectors import upcoming_sessions, with_fill
+from sessions_booking.rules.language import her_language
+from sessions_booking.selectors import (
+    for_her_language,
+    interpreter_confirmed_for_booking,
+    sessions_suiting,
+    upcoming_sessions,
+    with_fill,
+)
 from sessions_booking.services import booking as rules
 from sessions_booking.services.reminders import RESENDABLE, resend_reminder
 from sessions_booking.tasks import send_due_reminders
@@ -46,8 +54,17 @@ def render_booking_page(request, referral, form=None, status=200):
     programme = (
         programmes.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
     )
-    sessions = list(upcoming_sessions(programme=programme)[:40]) if programme else []
-    form = form or BookSessionForm(sessions=sessions, initial=booking_form_initial(referral))
+    language = her_language(referral)
+    sessions = (
+        list(for_her_language(upcoming_sessions(programme=programme), language)[:40])
+        if programme
+        else []
+    )
+    form = form or BookSessionForm(
+        sessions=sessions,
+        initial=booking_form_initial(referral),
+        offer_interpreter=language is not None,
+    )
     return render(
         request,
         "sessions_booking/book.html",
@@ -56,6 +73,10 @@ def render_booking_page(request, referral, form=None, status=200):
             "programmes": programmes,
             "programme": programme,
             "sessions": sessions,
+            "language": language,
+            "language_name": dict(GroupLanguage.choices).get(language, ""),
+            # Her language's groups first, of every programme (only when she needs one).
+            "suiting": sessions_suiting(language) if language else [],
             "form": form,
             "bookings": rules.active_bookings_of(referral),
             "resendable": RESENDABLE,
@@ -80,12 +101,15 @@ def book(request, pk):
     sessions = (
         list(upcoming_sessions().filter(pk=chosen)) if chosen.isascii() and chosen.isdigit() else []
     )
-    form = BookSessionForm(request.POST, sessions=sessions)
+    form = BookSessionForm(
+        request.POST, sessions=sessions, offer_interpreter=her_language(referral) is not None
+    )
     if form.is_valid():
         session = next(s for s in sessions if s.pk == form.cleaned_data["session"])
         details = {
+            "children": form.children(),
             "children_in_creche": form.cleaned_data["children_in_creche"],
-            "children_ages": form.cleaned_data["children_ages"],
+            "interpreter": form.interpreter(),
         }
         try:
             if form.cleaned_data["whole_series"] and session.series_id:
@@ -109,6 +133,10 @@ def book(request, pk):
                 _("Booked: %(confirmed)d confirmed, %(waitlisted)d on the waiting list.")
                 % {"confirmed": confirmed, "waitlisted": len(bookings) - confirmed},
             )
+            # Why she is waiting, in plain words (the first reason is enough to act on).
+            reasons = [b.waitlisted_because for b in bookings if b.waitlisted_because]
+            if reasons:
+                messages.info(request, reasons[0])
             return redirect("sessions_booking:book_sessions", pk=referral.pk)
     # Show the same programme's sessions again, with what she chose still chosen.
     request.GET = request.GET.copy()
@@ -189,9 +217,11 @@ def render_roster(request, session, form=None, status=200):
             "status",
             "children_in_creche",
             "children_ages",
+            "interpreter_language",
             "referral__id",
             "referral__preferred_name",
         )
+        .annotate(interpreter_confirmed=interpreter_confirmed_for_booking())
         .order_by("referral__preferred_name")
     )
     filled = with_fill(GroupSession.objects.filter(pk=session.pk)).get()

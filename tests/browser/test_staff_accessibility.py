@@ -83,6 +83,11 @@ def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
         ("programmes", reverse("sessions_booking:setup_programmes")),
         ("new session", reverse("sessions_booking:setup_session_create")),
         ("messages", reverse("sessions_booking:setup_messages")),
+        ("interpreters", reverse("sessions_booking:setup_interpreters")),
+        (
+            "request an interpreter",
+            reverse("sessions_booking:setup_interpreter_create", args=[session.pk]),
+        ),
         ("dashboard", reverse("reports:dashboard")),
         ("data protection", reverse("dataprotection:index")),
         ("record of processing", reverse("dataprotection:processing")),
@@ -107,6 +112,14 @@ def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
         admin.click("main form button[type=submit].btn-primary")
     assert_error_summary_has_focus_and_leads_to_fields(admin)
     check(admin, "new session, with errors")
+
+    admin.goto(
+        live_server.url + reverse("sessions_booking:setup_interpreter_create", args=[session.pk])
+    )
+    with admin.expect_navigation():
+        admin.click("main form button[type=submit].btn-primary")
+    assert_error_summary_has_focus_and_leads_to_fields(admin)
+    check(admin, "request an interpreter, with errors")
 
     # Her subject access copy and erasure: the data-protection role.
     dpo = staff_browser(world["dpo"])

@@ -51,6 +51,7 @@ from sessions_booking.models import (
     Venue,
 )
 from sessions_booking.services.booking import book_client
+from sessions_booking.services.interpreters import request_interpreter
 from sessions_booking.services.links import issue_link
 from sessions_booking.services.scheduling import create_weekly_series
 from tests.support.factories import (
@@ -139,6 +140,10 @@ OBJECT_PAGES = {
     "sessions_booking:setup_session_edit": Rule("session", ADMINS, {"capacity": "3"}),
     "sessions_booking:setup_session_cancel": Rule("session", ADMINS),
     "sessions_booking:setup_series_edit": Rule("series", ADMINS, {"capacity": "3"}),
+    "sessions_booking:setup_interpreter_create": Rule("session", ADMINS, {"language": "pl"}),
+    "sessions_booking:setup_interpreter_edit": Rule(
+        "interpreter_request", ADMINS, {"status": "booked", "mode": "telephone"}
+    ),
     "sessions_booking:setup_message_edit": Rule(
         "args:pl/discreet", ADMINS, {"subject": "x", "text": "{{when}} {{where}}", "action": "save"}
     ),
@@ -233,12 +238,16 @@ def sweep(request):
     colleagues_need, colleagues_onward = need_and_partner_referral(
         colleagues_case, people["other_keyworker"], partner
     )
+    interpreter_request = request_interpreter(
+        actor=people["service_admin"], session=session, language="ur"
+    )
     objects = {
         "own_case": base["own_case"],
         "booking": booking,
         "reminder": reminder,
         "session": session,
         "later_session": later_session,
+        "interpreter_request": interpreter_request,
         "series": series,
         "venue": venue,
         "programme": programme,

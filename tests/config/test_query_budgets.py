@@ -31,6 +31,7 @@ from sessions_booking.models import (
     Booking,
     BookingStatus,
     GroupSession,
+    InterpreterRequest,
     MessageTemplate,
     Programme,
     Reminder,
@@ -488,7 +489,83 @@ def test_session_detail(client, sign_in, team, service_admin, amara, programme, 
         grow,
         check=check,
     )
-    assert counts == [SIGNED_IN + 1] * 2  # the session with its fill
+    assert counts == [SIGNED_IN + 2] * 2  # the session with its fill, its interpreters
+
+
+def test_interpreter_requests_list(client, sign_in, team, service_admin, amara, programme, venue):
+    """Every interpreter asked for a session to come, with how many women need each."""
+    made = []
+
+    def grow(count):
+        groups = make_sessions(
+            count,
+            first=soon() + len(made) * timedelta(hours=3),
+            step=timedelta(hours=3),
+            programme=programme,
+            venue=venue,
+        )
+        made.extend(groups)
+        InterpreterRequest.objects.bulk_create(
+            InterpreterRequest(session=session, language="ur", requested_by=service_admin)
+            for session in groups
+        )
+        women = make_referrals(count, team=team, preferred_language=Language.URDU)
+        make_bookings(
+            list(zip(groups, women, strict=True)),
+            by=amara,
+            each=lambda i: {"status": BookingStatus.CONFIRMED, "interpreter_language": "ur"},
+        )
+
+    def check(html, size):
+        assert distinct(r"/staff/groups/interpreters/(\d+)/", html) == size
+        assert in_table(html).count("<td>1</td>") == size
+
+    sign_in(service_admin)
+    counts = measure(client, reverse("sessions_booking:setup_interpreters"), grow, check=check)
+    assert counts == [SIGNED_IN + 1] * 2  # the requests with their sessions and women counted
+
+
+def test_booking_page_of_a_woman_needing_an_interpreter(
+    client, sign_in, team, amara, service_admin, programme, venue
+):
+    """Her groups page also lists the sessions in her language or with her interpreter,
+    whatever their number."""
+    her = make_referrals(
+        1, team=team, assigned_to=amara, status=Status.ACTIVE, preferred_language=Language.URDU
+    )[0]
+    made = []
+
+    def grow(count):
+        groups = make_sessions(
+            count,
+            first=soon() + len(made) * timedelta(hours=3),
+            step=timedelta(hours=3),
+            programme=programme,
+            venue=venue,
+            each=lambda i: {"language": "ur" if i % 2 else "en"},
+        )
+        made.extend(groups)
+        InterpreterRequest.objects.bulk_create(
+            InterpreterRequest(session=session, language="ur", requested_by=service_admin)
+            for session in groups
+            if session.language == "en"
+        )
+
+    def check(html, size):
+        assert html.count('name="session"') == min(size, 40)
+        assert html.count("Her interpreter is asked for, not confirmed") >= min(size, 10)
+
+    sign_in(amara)
+    counts = measure(
+        client,
+        reverse("sessions_booking:book_sessions", args=[her.pk]),
+        grow,
+        params={"programme": programme.pk},
+        check=check,
+    )
+    # The case, the chosen programme, its sessions, her bookings (none, so no reminders are
+    # read), the sessions in her language or with her interpreter, the programmes.
+    assert counts == [SIGNED_IN + 6] * 2
 
 
 def test_series_page(client, sign_in, team, service_admin, amara, programme, venue):
@@ -676,6 +753,15 @@ def grow_admin_rows(model, count, *, team, programme, venue):
         make_sessions(
             count, first=soon(), step=timedelta(hours=3), programme=programme, venue=venue
         )
+    elif model is InterpreterRequest:
+        sessions = make_sessions(
+            count, first=soon(), step=timedelta(hours=3), programme=programme, venue=venue
+        )
+        requester = make_staff(1, team=team)[0]
+        InterpreterRequest.objects.bulk_create(
+            InterpreterRequest(session=session, language="pl", requested_by=requester)
+            for session in sessions
+        )
     elif model is Team:
         Team.objects.bulk_create(Team(name=f"QbTeam{next(serial)}") for _ in range(count))
     elif model in (User, Authenticator):
@@ -690,6 +776,8 @@ ADMIN_LISTS = {
     # + the programme and venue filters, the date range and the years
     "sessionseries": (SessionSeries, ADMIN_SIGNED_IN + 7),
     "groupsession": (GroupSession, ADMIN_SIGNED_IN + 7),
+    # + the status, language and how filters are choices (no query)
+    "interpreterrequest": (InterpreterRequest, ADMIN_SIGNED_IN + 3),
     "team": (Team, ADMIN_SIGNED_IN + 3),
     "user": (User, ADMIN_SIGNED_IN + 5),  # + the team and group filters
     "authenticator": (Authenticator, ADMIN_SIGNED_IN + 3),
@@ -798,11 +886,11 @@ def test_subject_access_export(client, sign_in, team, amara, programme, venue):
     request = {"request_reference": "SAR-1", "reason": "Asked by letter.", "format": "html"}
     url = reverse("dataprotection:subject_access", args=[her.pk])
     counts = measure(client, url, grow, check=check, params=request, method="post")
-    # The case; status changes, attempts, notes, bookings and their reminders, the audit
-    # trail; the five event tables (with who made each change); her needs, partner
-    # referrals with their steps, and risk assessments; the SUBJECT_ACCESS row.
+    # The case; status changes, attempts, notes, bookings with their reminders and crèche
+    # children, the audit trail; the five event tables (with who made each change); her
+    # needs, partner referrals with their steps, and risk assessments; the SUBJECT_ACCESS row.
     assert counts[0] == counts[1]
-    assert counts == [SIGNED_IN + 17] * 2
+    assert counts == [SIGNED_IN + 18] * 2
 
 
 # --- her support plan and the partner directory ---------------------------------------------

@@ -133,6 +133,7 @@ def test_every_model_about_her_is_in_the_export(client, world):
         "core.AuditEvent": "audit_trail",
         "sessions_booking.Booking": "bookings",
         "sessions_booking.Reminder": "bookings",
+        "sessions_booking.BookedChild": "bookings",
         # Only a hash of her link is kept: there is nothing readable to give her.
         "sessions_booking.BookingLink": None,
         "partners.SupportNeed": "support_needs",

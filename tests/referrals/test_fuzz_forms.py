@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from core.permissions import Role
 from referrals.choices import Status
 from sessions_booking.services.booking import book_client
+from sessions_booking.services.interpreters import request_interpreter
 from sessions_booking.services.links import issue_link
 from sessions_booking.services.scheduling import create_weekly_series
 from tests.support.factories import (
@@ -285,9 +286,19 @@ def place(settings):
     for who, user in people.items():
         browsers[who] = Client()
         browsers[who].force_login(user)
+    urdu_case = ReferralFactory(
+        team=north, assigned_to=keyworker, status=Status.CONTACTING, preferred_language="ur",
+        needs_interpreter=True, needs_childcare=True, children_count=2, children_ages=[1, 4],
+    )  # fmt: skip
+    interpreter_request = request_interpreter(
+        actor=people["service_admin"], session=series.sessions.order_by("starts_at")[1],
+        language="pl",
+    )  # fmt: skip
     return {
         "browsers": browsers,
         "case": case,
+        "urdu_case": urdu_case,
+        "interpreter_request": interpreter_request,
         "session": session,
         "later_session": series.sessions.order_by("starts_at")[1],
         "series": series,
@@ -402,6 +413,40 @@ TARGETS = {
             "children_ages": "4",
             "programme": str(place["programme"].pk),
         },
+    ),
+    "booking with an interpreter": Target(
+        "keyworker",
+        lambda place: (
+            reverse("sessions_booking:book_sessions", args=[place["urdu_case"].pk])
+            + f"?programme={place['programme'].pk}"
+        ),
+        lambda place: reverse("sessions_booking:case_book", args=[place["urdu_case"].pk]),
+        valid=lambda place: {
+            "session": str(place["later_session"].pk),
+            "children_in_creche": "2",
+            "children_ages": "4",
+            "children_dates_of_birth": (
+                timezone.localdate().replace(day=1) - timedelta(days=400)
+            ).strftime("%d/%m/%Y"),
+            "request_interpreter": "on",
+            "interpreter_mode": "telephone",
+            "female_interpreter": "on",
+            "programme": str(place["programme"].pk),
+        },
+    ),
+    "interpreter: request": Target(
+        "service_admin",
+        lambda place: reverse(
+            "sessions_booking:setup_interpreter_create", args=[place["later_session"].pk]
+        ),
+        valid=lambda place: {"language": "ur", "mode": "face_to_face"},
+    ),
+    "interpreter: the agency's answer": Target(
+        "service_admin",
+        lambda place: reverse(
+            "sessions_booking:setup_interpreter_edit", args=[place["interpreter_request"].pk]
+        ),
+        valid=lambda place: {"status": "booked", "agency_reference": "LB-1"},
     ),
     "attendance": Target(
         "keyworker",

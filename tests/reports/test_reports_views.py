@@ -190,10 +190,10 @@ def shows_referrals(html, size):
 
 
 # The filters' choices (programmes; teams for a service admin), one query per table (three
-# per group-session table: places, bookings, names), and her team for a team lead or the
-# referrals-by-team table for a service admin.
-# The four tables of waits for partner support, one query each.
-DASHBOARD_BUDGETS = {"team_lead": SIGNED_IN + 17, "service_admin": SIGNED_IN + 18}
+# per group-session table: places, bookings, names; two for interpreter needs: women and
+# requests; one for each of the four tables of waits for partner support), and her team
+# for a team lead or the referrals-by-team table for a service admin.
+DASHBOARD_BUDGETS = {"team_lead": SIGNED_IN + 19, "service_admin": SIGNED_IN + 20}
 
 
 @pytest.mark.parametrize("viewer", list(DASHBOARD_BUDGETS))

@@ -11,6 +11,7 @@ from sessions_booking.models import (
     Venue,
 )
 from sessions_booking.services import scheduling
+from sessions_booking.services.interpreters import request_interpreter
 from tests.support.factories import UserFactory
 from tests.support.group_sessions import (
     series_args,
@@ -28,9 +29,11 @@ def group_world(programme, venue, team, service_admin):
     series = scheduling.create_weekly_series(
         **series_args(programme, venue, first_date=timezone.localdate() + timedelta(days=7))
     )
+    session = series.sessions.first()
     return {
         "series": series,
-        "session": series.sessions.first(),
+        "session": session,
+        "interpreter": request_interpreter(actor=service_admin, session=session, language="pl"),
         "people": {
             "keyworker": UserFactory(team=team, roles={Role.KEYWORKER}),
             "team_lead": UserFactory(team=team, roles={Role.TEAM_LEAD}),
@@ -46,13 +49,17 @@ def setup_urls(group_world):
         "programme": group_world["session"].programme_id,
         "session": group_world["session"].pk,
         "series": group_world["series"].pk,
+        "interpreter": group_world["interpreter"].pk,
     }
     names = url_names("sessions_booking:setup_")
-    assert len(names) == 15
+    assert len(names) == 18
     urls = []
     for name in names:
         if name == "sessions_booking:setup_message_edit":
             urls.append(reverse(name, args=["pl", "discreet"]))
+            continue
+        if name == "sessions_booking:setup_interpreter_create":
+            urls.append(reverse(name, args=[pks["session"]]))
             continue
         kind = next((kind for kind in pks if f"_{kind}_" in f"{name}_"), None)
         needs_pk = name.endswith(("_edit", "_detail", "_cancel"))

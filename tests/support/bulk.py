@@ -72,6 +72,7 @@ def make_bookings(pairs, *, by, each=lambda i: {}) -> list[Booking]:
                     "status": statuses[i % len(statuses)],
                     "children_in_creche": i % 2,
                     "children_ages": [3] if i % 2 else [],
+                    "creche_3_plus": i % 2,
                     **each(i),
                 },
             )

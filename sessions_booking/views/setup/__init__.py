@@ -9,10 +9,16 @@ form comes back with everything typed in it and the reasons at the top (status 4
 - ``calendar_pages``: the week and month calendar;
 - ``venues_programmes``: the venue and programme lists and forms;
 - ``sessions``: adding, changing and cancelling sessions and weekly series;
+- ``interpreters``: interpreter requests and the agency's answers;
 - ``messages``: reminder wording, with a preview and the discretion check.
 """
 
 from sessions_booking.views.setup.calendar_pages import calendar
+from sessions_booking.views.setup.interpreters import (
+    interpreter_create,
+    interpreter_edit,
+    interpreter_requests,
+)
 from sessions_booking.views.setup.messages import message_template_edit, message_templates
 from sessions_booking.views.setup.sessions import (
     series_create,
@@ -31,6 +37,9 @@ from sessions_booking.views.setup.venues_programmes import (
 
 __all__ = [
     "calendar",
+    "interpreter_create",
+    "interpreter_edit",
+    "interpreter_requests",
     "message_template_edit",
     "message_templates",
     "programme_edit",

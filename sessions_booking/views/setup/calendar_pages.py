@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from core.permissions import service_admins_only
 from core.url_makers import pk_url_maker
+from sessions_booking.choices import GroupLanguage
 from sessions_booking.models import GroupSession
 from sessions_booking.selectors import sessions_between
 from sessions_booking.services import scheduling
@@ -46,6 +47,8 @@ class SessionCard(TypedDict):
     has_creche: bool
     creche_places: str
     creche_used: str
+    # Language (when not English), crèche room by age, interpreters not confirmed.
+    notes: str
 
 
 class FillWording:
@@ -59,6 +62,27 @@ class FillWording:
         self.creche_full = _("crèche full")
         self.no_creche = _("no crèche")
         self.waiting_by_count: dict[int, str] = {}
+        self.in_language = _("in %(language)s")
+        self.languages = dict(GroupLanguage.choices)
+
+    def notes(self, session: GroupSession) -> str:
+        """The crèche by age, the group's language and interpreters to confirm: only what
+        differs from the usual, so most cards stay short."""
+        parts = []
+        if session.language != "en":
+            parts.append(self.in_language % {"language": self.languages[session.language]})
+        if session.creche_places and session.creche_used and session.free_creche_places > 0:
+            parts.append(session.creche_room)
+        if session.interpreters_unconfirmed:
+            parts.append(
+                ngettext(
+                    "%(count)s woman's interpreter not confirmed",
+                    "%(count)s women's interpreters not confirmed",
+                    session.interpreters_unconfirmed,
+                )
+                % {"count": session.interpreters_unconfirmed}
+            )
+        return "; ".join(parts)
 
     def waiting(self, count: int) -> str:
         if count not in self.waiting_by_count:
@@ -102,6 +126,7 @@ def session_card(session: GroupSession, wording: FillWording, session_url) -> Se
         "has_creche": bool(session.creche_places),
         "creche_places": str(session.creche_places),
         "creche_used": str(session.creche_used),
+        "notes": "" if session.is_cancelled else wording.notes(session),
     }
 
 

@@ -14,7 +14,7 @@ from core.refusals import Refused
 from sessions_booking.forms import SeriesEditForm, SeriesForm, SessionForm
 from sessions_booking.models import GroupSession, Programme, SessionSeries
 from sessions_booking.rules.sessions import why_unchangeable
-from sessions_booking.selectors import with_fill
+from sessions_booking.selectors import interpreter_requests_with_need, with_fill
 from sessions_booking.services import scheduling
 from sessions_booking.services.booking import cancel_session
 from sessions_booking.views.setup.calendar_pages import read_day
@@ -127,6 +127,9 @@ def session_detail(request, pk):
             "session": session,
             "changeable": not session.is_cancelled and session.starts_at > now,
             "booking_open": not session.is_cancelled and session.booking_cutoff > now,
+            "interpreter_requests": interpreter_requests_with_need(
+                session.interpreter_requests.exclude(status="cancelled")
+            ),
         },
     )
 

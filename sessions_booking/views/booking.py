@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 import notices.services as notices
 from core import audit
@@ -150,10 +150,22 @@ def workable_booking(user, pk) -> Booking:
     return booking
 
 
-@require_POST
+# The answer on the confirmation page that really cancels: a mistaken tap on "Cancel
+# booking" gives her place away, so one tap only asks.
+SURE = "yes"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cancel(request, pk):
+    """GET (or a POST without ``sure``) asks; a POST with ``sure=yes`` cancels."""
     booking = workable_booking(request.user, pk)
+    if request.method != "POST" or request.POST.get("sure") != SURE:
+        return render(
+            request,
+            "sessions_booking/cancel_booking.html",
+            {"booking": booking, "referral": booking.referral, "sure": SURE},
+        )
     try:
         promoted = rules.cancel_booking(actor=request.user, booking=booking)
     except Refused as refusal:

@@ -17,6 +17,7 @@ from sessions_booking.services.booking import answer_by_her_link
 from sessions_booking.services.links import LinkState, find_link, state_of
 
 STATUS = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.CANCELLED: 200}
+SURE = "yes"  # the second answer that really cancels
 
 
 def _page(request, link, state, *, status=None, **extra):
@@ -52,6 +53,11 @@ def booking_link(request, token):
     if action not in ("confirm", "cancel"):
         link = find_link(token)
         return _page(request, link, state_of(link), status=400, problem="choose")
+    if action == "cancel" and request.POST.get("sure") != SURE:
+        # One tap on "I cannot come" only asks: a mistaken tap would give her place away.
+        link = find_link(token)
+        state = state_of(link)
+        return _page(request, link, state, asking=state == LinkState.OPEN, sure=SURE)
     link, stopped_by = answer_by_her_link(token=token, action=action)
     if stopped_by is not None:
         return _page(request, link, stopped_by)

@@ -48,6 +48,12 @@ def test_a_keyworkers_pages(world, live_server, staff_browser):
         ("case page", reverse("referrals:case_detail", args=[her.pk])),
         ("case page, new referral", reverse("referrals:case_detail", args=[world["new"].pk])),
         (
+            "cancel a booking?",
+            reverse("sessions_booking:booking_cancel", args=[world["booking"].pk]),
+        ),
+        ("support plan", reverse("partners:support_plan", args=[her.pk])),
+        ("partner directory", reverse("partners:directory")),
+        (
             "booking page",
             reverse("sessions_booking:book_sessions", args=[her.pk])
             + f"?programme={world['session'].programme_id}",
@@ -71,6 +77,13 @@ def test_a_keyworkers_pages(world, live_server, staff_browser):
     assert_error_summary_has_focus_and_leads_to_fields(page)
     check(page, "case page, with errors")
 
+    # Refer her to a partner without choosing anything: the summary leads to each field.
+    page.goto(live_server.url + reverse("partners:support_plan", args=[her.pk]))
+    with page.expect_navigation():
+        page.click("button:has-text('Record referral')")
+    assert_error_summary_has_focus_and_leads_to_fields(page)
+    check(page, "support plan, with errors")
+
 
 def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
     admin = staff_browser(world["admin"])
@@ -84,6 +97,9 @@ def test_the_admins_and_team_leads_pages(world, live_server, staff_browser):
         ("new session", reverse("sessions_booking:setup_session_create")),
         ("messages", reverse("sessions_booking:setup_messages")),
         ("interpreters", reverse("sessions_booking:setup_interpreters")),
+        ("partner directory, for admins", reverse("partners:directory")),
+        ("new partner service", reverse("partners:service_new")),
+        ("new partner organisation", reverse("partners:organisation_new")),
         (
             "request an interpreter",
             reverse("sessions_booking:setup_interpreter_create", args=[session.pk]),

@@ -98,7 +98,7 @@ def test_cancelling_frees_her_place_for_the_waitlist_and_tells_her_keyworker(
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url, {"action": "cancel"})
+            response = client.post(url, {"action": "cancel", "sure": "yes"})
     finally:
         app.conf.task_always_eager = False
     assert response.status_code == 302
@@ -119,7 +119,7 @@ def test_a_spent_link_says_so_and_changes_nothing(client, keyworker, session):
     booking = book_client(actor=keyworker, referral=woman(keyworker), session=session)
     url = issue_link(booking).replace("http://127.0.0.1:8000", "")
     other_link = issue_link(booking).replace("http://127.0.0.1:8000", "")
-    client.post(url, {"action": "cancel"})
+    client.post(url, {"action": "cancel", "sure": "yes"})
     for link in (url, other_link):
         again = client.post(link, {"action": "confirm"})
         assert again.status_code == 200
@@ -133,7 +133,7 @@ def test_an_expired_link_gets_a_clear_page(client, keyworker, session):
     booking = book_client(actor=keyworker, referral=woman(keyworker), session=session)
     url = issue_link(booking).replace("http://127.0.0.1:8000", "")
     BookingLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    for response in (client.get(url), client.post(url, {"action": "cancel"})):
+    for response in (client.get(url), client.post(url, {"action": "cancel", "sure": "yes"})):
         assert response.status_code == 410
         assert "This link has expired" in response.content.decode()
     booking.refresh_from_db()
@@ -156,14 +156,14 @@ def test_an_unknown_or_tampered_token_gets_a_clear_page(client, keyworker, sessi
     response = client.get(f"/r/{tampered}/")
     assert response.status_code == 404
     assert "This link is not valid" in response.content.decode()
-    assert client.post(f"/r/{tampered}/", {"action": "cancel"}).status_code == 404
+    assert client.post(f"/r/{tampered}/", {"action": "cancel", "sure": "yes"}).status_code == 404
 
 
 def test_a_changed_character_is_an_unknown_token(client, keyworker, session):
     booking = book_client(actor=keyworker, referral=woman(keyworker), session=session)
     token = token_of(issue_link(booking))
     changed = ("B" if token[0] != "B" else "C") + token[1:]
-    assert client.post(f"/r/{changed}/", {"action": "cancel"}).status_code == 404
+    assert client.post(f"/r/{changed}/", {"action": "cancel", "sure": "yes"}).status_code == 404
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
 
@@ -190,7 +190,9 @@ def test_the_link_in_a_sent_reminder_cancels_her_place(client, keyworker, sessio
     texts = [r.getMessage() for r in caplog.records if "SMS to" in r.getMessage()]
     links = [re.search(r"http://\S+/r/[A-Za-z0-9_-]{12}/", text).group(0) for text in texts]
     assert len(set(links)) == 2
-    response = client.post(links[0].replace("http://127.0.0.1:8000", ""), {"action": "cancel"})
+    response = client.post(
+        links[0].replace("http://127.0.0.1:8000", ""), {"action": "cancel", "sure": "yes"}
+    )
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED

@@ -112,7 +112,7 @@ def test_cancelling_from_the_case_frees_the_place_for_the_waitlist(
     waiting = ReferralFactory(team=team, assigned_to=amara)
     book(client, waiting, session)
     first = Booking.objects.get(referral=client_of_amara)
-    client.post(reverse("sessions_booking:booking_cancel", args=[first.pk]))
+    client.post(reverse("sessions_booking:booking_cancel", args=[first.pk]), {"sure": "yes"})
     assert Booking.objects.get(referral=waiting).status == BookingStatus.CONFIRMED
 
 

@@ -53,7 +53,9 @@ def test_demo_reminders_come_at_safe_times_discreetly_and_her_cancel_link_frees_
 
     # The printed link cancels her place and Bogdana gets it.
     link = re.search(r"Lisa's confirm/cancel link: (\S+)", output).group(1)
-    response = client.post(link.replace("http://127.0.0.1:8000", ""), {"action": "cancel"})
+    response = client.post(
+        link.replace("http://127.0.0.1:8000", ""), {"action": "cancel", "sure": "yes"}
+    )
     assert response.status_code == 302
     lisas.refresh_from_db()
     assert lisas.status == BookingStatus.CANCELLED

@@ -93,7 +93,7 @@ def test_a_weekly_group_is_set_up_filled_waitlisted_and_attended():
     # A woman without children cancels: the crèche is still full, so the mother who waited
     # longer cannot take it and the next woman who fits is promoted.
     leaving = Booking.objects.get(referral=others[0])
-    amara.post(reverse("sessions_booking:booking_cancel", args=[leaving.pk]))
+    amara.post(reverse("sessions_booking:booking_cancel", args=[leaving.pk]), {"sure": "yes"})
     assert Booking.objects.get(referral=waiting).status == BookingStatus.CONFIRMED
     assert Booking.objects.get(referral=waiting_mother).status == BookingStatus.WAITLISTED
 

@@ -6,7 +6,9 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partner services and onward referrals"
 
     def ready(self):
-        from core.case_flags import register
-        from partners.selectors import case_flags
+        from core import case_flags, case_timeline
+        from partners.selectors import case_flags as flags
+        from partners.selectors import partner_steps
 
-        register(case_flags)
+        case_flags.register(flags)
+        case_timeline.register(partner_steps)

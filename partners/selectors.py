@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.case_flags import CaseFlag
+from core.case_timeline import TimelineEntry
 from partners.choices import ENDED, WAITING, RiskLevel, SupportKind
 from partners.models import (
     OnwardReferral,
@@ -233,3 +234,24 @@ def support_record(*, referral) -> dict:
             for a in referral.risk_assessments.all()
         ],
     }
+
+
+def partner_steps(referral) -> list[TimelineEntry]:
+    """Her partner referrals' steps for her case's timeline (core.case_timeline): one query."""
+    steps = (
+        OnwardReferralStep.objects.filter(onward_referral__referral_id=referral.pk)
+        .select_related("onward_referral__service__organisation", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+    chased = _("chased")
+    return [
+        TimelineEntry(
+            step.recorded_at,
+            "partner",
+            step.recorded_by,
+            f"{step.onward_referral.service}: "
+            f"{chased if step.chased else step.get_status_display().lower()} "
+            f"({step.on:%d/%m/%Y})",
+        )
+        for step in steps
+    ]

@@ -1,7 +1,6 @@
 """Read-only queries about referrals. Every list is one query whatever its length."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import (
     Case,
@@ -17,6 +16,8 @@ from django.db.models import (
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedFieldMixin
 
+from core.case_timeline import TimelineEntry
+from core.case_timeline import entries_for as entries_from_other_apps
 from core.permissions import MANAGE_TEAM_CASES
 from referrals.choices import PRIORITY_RANK, UNANSWERED_OUTCOMES, Status
 from referrals.models import CaseNote, Referral
@@ -144,17 +145,9 @@ def due_contacts(*, user) -> QuerySet[Referral]:
     )
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str  # "status", "contact" or "note"
-    actor: object
-    item: object
-
-
 def case_timeline(*, referral, can_read_restricted: bool) -> list[TimelineEntry]:
-    """Status changes, contact attempts, group bookings (with their attendance) and notes,
-    newest first: four queries."""
+    """Status changes, contact attempts and notes, and what other apps add (every stage of
+    her group bookings, her partner referrals' steps: core.case_timeline), newest first."""
     entries = [
         TimelineEntry(change.changed_at, "status", change.changed_by, change)
         for change in referral.status_changes.select_related("changed_by")
@@ -163,12 +156,9 @@ def case_timeline(*, referral, can_read_restricted: bool) -> list[TimelineEntry]
         TimelineEntry(attempt.made_at, "contact", attempt.made_by, attempt)
         for attempt in referral.contact_attempts.select_related("made_by")
     ]
-    entries += [
-        TimelineEntry(booking.updated_at, "booking", booking.booked_by, booking)
-        for booking in referral.bookings.select_related("session__programme", "booked_by")
-    ]
     notes = referral.notes.select_related("author")
     if not can_read_restricted:
         notes = notes.filter(restricted=False)
     entries += [TimelineEntry(note.created_at, "note", note.author, note) for note in notes]
+    entries += entries_from_other_apps(referral)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

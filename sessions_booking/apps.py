@@ -6,8 +6,11 @@ class SessionsBookingConfig(AppConfig):
     verbose_name = "Group sessions and bookings"
 
     def ready(self):
+        from core import case_timeline
         from notices.registry import register
         from sessions_booking import notices
+        from sessions_booking.timeline import booking_stages
 
         for kind, handler in notices.HANDLERS.items():
             register(kind, handler)
+        case_timeline.register(booking_stages)

@@ -9,6 +9,7 @@ gets it, the other's booking is waitlisted.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pghistory
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ import notices.services as notices
 from core import audit
 from core.choices import AuditAction
 from core.refusals import Refused
+from sessions_booking.history import HER_BOOKING
 from sessions_booking.models import (
     ATTENDANCE_MARKS,
     SEAT_HOLDING,
@@ -448,28 +450,32 @@ def announce_changes(session: GroupSession, *, old_starts_at, old_venue_id) -> i
 
 def answer_by_her_link(*, token: str, action: str):
     """She confirms or cancels through the link in her reminder (no member of staff acts, so
-    the audit trail records no actor). Returns the link (None if unknown) and the state that
-    stopped the answer, or None when it was done. Cancelling gives her place to the next
-    woman waiting and tells her keyworker."""
+    the audit trail records no actor, and her booking's history records that she did it).
+    Returns the link (None if unknown) and the state that stopped the answer, or None when
+    it was done. Cancelling gives her place to the next woman waiting and tells her
+    keyworker."""
     with transaction.atomic():
         link = find_link(token, for_update=True)
         state = state_of(link)
         if state is not LinkState.OPEN:
             return link, state
-        referral = link.booking.referral
-        if action == "confirm":
-            confirm_coming(link)
-            audit.record(
-                actor=None,
-                action=AuditAction.SHE_CONFIRMED,
-                referral=referral,
-                booking=link.booking_id,
-            )
-            return link, None
-        try:
-            cancel_booking(actor=None, booking=link.booking, action=AuditAction.SHE_CANCELLED)
-        except Refused:  # the session started a moment ago
-            return link, LinkState.EXPIRED
-        spend(link)
-        notices.queue(SHE_CANCELLED, link.booking_id)
-    return link, None
+        with pghistory.context(**{HER_BOOKING: link.booking_id}):
+            return link, _answer(link, action)
+
+
+def _answer(link, action: str) -> LinkState | None:
+    referral = link.booking.referral
+    if action == "confirm":
+        confirm_coming(link)
+        audit.record(
+            actor=None, action=AuditAction.SHE_CONFIRMED, referral=referral,
+            booking=link.booking_id,
+        )  # fmt: skip
+        return None
+    try:
+        cancel_booking(actor=None, booking=link.booking, action=AuditAction.SHE_CANCELLED)
+    except Refused:  # the session started a moment ago
+        return LinkState.EXPIRED
+    spend(link)
+    notices.queue(SHE_CANCELLED, link.booking_id)
+    return None

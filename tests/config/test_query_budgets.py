@@ -285,10 +285,10 @@ def test_case_page_timeline(
 
     sign_in(request.getfixturevalue(viewer_name))
     counts = measure(client, reverse("referrals:case_detail", args=[her.pk]), grow, check=check)
-    # The case, the audit row for viewing it, the four timeline lists, the check for
-    # unanswered attempts, the support plan's flags; and for a team lead, the keyworkers to
-    # assign to.
-    budget = SIGNED_IN + 8 + (1 if viewer_name == "lead" else 0)
+    # The case, the audit row for viewing it, the timeline (status changes, attempts, notes,
+    # every stage of her bookings, her partner referrals' steps), the check for unanswered
+    # attempts, the support plan's flags; and for a team lead, the keyworkers to assign to.
+    budget = SIGNED_IN + 9 + (1 if viewer_name == "lead" else 0)
     assert counts == [budget, budget]
 
 

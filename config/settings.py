@@ -312,6 +312,12 @@ NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_SMS_SENDER_ID = env.str("NOTIFY_SMS_SENDER_ID", default="")
 NOTIFY_EMAIL_REPLY_TO_ID = env.str("NOTIFY_EMAIL_REPLY_TO_ID", default="")
 NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=20)
+# Notify's delivery receipts: the bearer token Notify sends with each delivery-status
+# callback (set the same value as the callback's token in Notify's settings), to
+# https://<site>/notify/delivery-status/. Without it, the worker asks Notify for the status of
+# each message sent in the last DELIVERY_LOOKUP_HOURS instead.
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+DELIVERY_LOOKUP_HOURS = env.int("DELIVERY_LOOKUP_HOURS", default=72)
 # A reminder still "sending" this long after it was claimed is recovered (the worker that
 # claimed it died): looked up at the provider by its idempotency reference, never re-sent
 # blindly. Must exceed CELERY_TASK_TIME_LIMIT, so no living worker can still hold it.
@@ -429,6 +435,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {
         "task": "sessions_booking.tasks.send_due_reminders",
         "schedule": 60,
+    },
+    # Delivery receipts asked of Notify when its callbacks are not configured.
+    "look-up-delivery-statuses": {
+        "task": "sessions_booking.tasks.look_up_delivery_statuses",
+        "schedule": 10 * 60,
     },
     "deliver-waiting-notices": {
         "task": "notices.tasks.deliver_waiting_notices",

@@ -525,6 +525,8 @@ MODELS: dict[str, ModelUse] = {
             ),
             "attempts": fact("Retries"),
             "last_error": hers("Why a send failed (may quote her number or address)"),
+            "delivery_status": fact("What became of the message at the provider"),
+            "delivery_status_at": WHEN,
         },
         path_to_her="booking__referral",
     ),

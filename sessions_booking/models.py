@@ -340,6 +340,15 @@ class InterpreterRequest(models.Model):
         return f"{self.get_language_display()} interpreter, session {self.session_id}"
 
 
+class DeliveryStatus(models.TextChoices):
+    """What GOV.UK Notify says became of a message after it took it (its final statuses)."""
+
+    DELIVERED = "delivered", _("Delivered")
+    PERMANENT_FAILURE = "permanent_failure", _("Not delivered: the number or address is not in use")
+    TEMPORARY_FAILURE = "temporary_failure", _("Not delivered: her phone was off or her inbox full")
+    TECHNICAL_FAILURE = "technical_failure", _("Not delivered: a fault at the provider")
+
+
 class ReminderStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     SENDING = "sending", _("Sending")
@@ -369,6 +378,9 @@ class Reminder(models.Model):
     provider_reference = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # What became of it after the provider took it (Notify's callback, or a look-up).
+    delivery_status = models.CharField(max_length=20, choices=DeliveryStatus.choices, blank=True)
+    delivery_status_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "pk"]

@@ -150,6 +150,7 @@ def sessions_facilitated_by(user, *, now=None, limit=10) -> QuerySet[GroupSessio
 CALL_ROW_FIELDS = (
     "due_at",
     "status",
+    "delivery_status",
     "booking__referral__preferred_name",
     "booking__session__starts_at",
     "booking__session__programme__name",

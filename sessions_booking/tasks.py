@@ -123,3 +123,14 @@ def send_due_reminders() -> int:
     from sessions_booking.services.reminders import sweep
 
     return sweep()
+
+
+@shared_task(name="sessions_booking.tasks.look_up_delivery_statuses")
+def look_up_delivery_statuses() -> int:
+    """Every 10 minutes, when Notify does not call back (no NOTIFY_CALLBACK_TOKEN): ask it
+    what became of recent reminders (sessions_booking.services.receipts)."""
+    if settings.NOTIFY_CALLBACK_TOKEN:
+        return 0
+    from sessions_booking.services.receipts import look_up_delivery_statuses as look_up
+
+    return look_up()

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from sessions_booking.views import booking, link, setup
+from sessions_booking.views import booking, link, receipts, setup
 
 app_name = "sessions_booking"
 
 urlpatterns = [
     # Keyworkers: booking her into groups, the roster and attendance.
     path("staff/cases/<int:pk>/groups/", booking.book_sessions, name="book_sessions"),
+    # GOV.UK Notify's delivery receipts (a server-to-server callback with a bearer token).
+    path("notify/delivery-status/", receipts.delivery_status, name="notify_delivery_status"),
     path("staff/cases/<int:pk>/book/", booking.book, name="case_book"),
     path("staff/bookings/<int:pk>/cancel/", booking.cancel, name="booking_cancel"),
     path("staff/reminders/<int:pk>/resend/", booking.resend, name="reminder_resend"),

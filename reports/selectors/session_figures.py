@@ -170,7 +170,7 @@ def interpreter_needs(scope: Scope) -> Table:
         .values("interpreter_language")
         .annotate(women=Count("pk"))
     }
-    requests = {
+    by_language = {
         row["language"]: row
         for row in InterpreterRequest.objects.filter(session__in=sessions)
         .values("language")
@@ -193,9 +193,9 @@ def interpreter_needs(scope: Scope) -> Table:
     s = scope.suppress
     none = {"requested": 0, "booked": 0, "confirmed": 0, "cancelled": 0}
     for code, name in GroupLanguage.choices:
-        if code not in women and code not in requests:
+        if code not in women and code not in by_language:
             continue
-        asked = requests.get(code, none)
+        asked = by_language.get(code, none)
         table.add(
             name,
             [

@@ -115,16 +115,31 @@ def browser(user=None, *, with_cookie=True) -> Client:
 # --- CSRF ---------------------------------------------------------------------------------
 
 
-def test_no_view_is_exempt_from_csrf():
+# Server-to-server callbacks, exempt from CSRF (no browser, no cookie) because a bearer
+# token authenticates them instead: each refuses a POST without the token.
+BEARER_TOKEN_URLS = ["/notify/delivery-status/"]
+
+
+def test_no_view_is_exempt_from_csrf_but_the_callbacks_that_need_a_bearer_token():
     exempt = [url for url in every_url() if getattr(resolve(url).func, "csrf_exempt", False)]
-    assert exempt == []
+    assert exempt == BEARER_TOKEN_URLS
+
+
+@pytest.mark.parametrize("url", BEARER_TOKEN_URLS)
+def test_the_callbacks_refuse_a_post_without_their_bearer_token(client, settings, url):
+    settings.NOTIFY_CALLBACK_TOKEN = "t" * 40
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer wrong"}, {"HTTP_AUTHORIZATION": "t" * 40}):
+        response = client.post(url, "{}", content_type="application/json", **headers)
+        assert response.status_code == 401, headers
+    settings.NOTIFY_CALLBACK_TOKEN = ""  # not configured: the address does not exist
+    assert client.post(url, "{}", content_type="application/json").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["anonymous", "keyworker", "service_admin"])
 def test_every_url_refuses_a_post_without_the_right_token(staff, who):
     user = None if who == "anonymous" else staff[who]
     without_cookie, with_cookie = browser(user, with_cookie=False), browser(user)
-    for url in every_url():
+    for url in [url for url in every_url() if url not in BEARER_TOKEN_URLS]:
         attempts = {
             "no cookie, no token": without_cookie.post(url, {"x": "1"}),
             "no token": with_cookie.post(url, {"x": "1"}),

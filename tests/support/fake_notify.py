@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
+import requests
 
 # Notify's own bound on a token's age or skew (notifications_python_client.authentication).
 TOKEN_BOUND_SECONDS = 30
@@ -78,6 +79,7 @@ class Sent:
     subject: str | None
     request: dict  # the JSON body as received
     created_at: str = field(default_factory=_now_iso)
+    status: str = "sending"  # what a look-up answers; set_status() moves it on
 
     @property
     def sms_sender_id(self):
@@ -119,6 +121,27 @@ class FakeNotify:
         self._script = {"send": deque(), "lookup": deque()}
         self._server = None
         self._thread = None
+
+    # --- delivery receipts -------------------------------------------------------------
+    def set_status(self, sent: "Sent", status: str) -> None:
+        """What Notify now says became of a message ("delivered", "permanent-failure"...)."""
+        with self._lock:
+            sent.status = status
+
+    def call_back(self, url: str, token: str, sent: "Sent", status: str) -> int:
+        """POST Notify's delivery-status callback for ``sent`` to ``url``, as Notify does
+        (JSON, with the service's bearer token); returns the HTTP status answered."""
+        self.set_status(sent, status)
+        body = json.dumps(
+            {
+                "id": sent.id, "reference": sent.reference, "to": sent.to, "status": status,
+                "created_at": sent.created_at, "completed_at": _now_iso(),
+                "sent_at": sent.created_at, "notification_type": sent.type,
+                "template_id": sent.template_id, "template_version": 1,
+            }
+        ).encode()  # fmt: skip
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        return requests.post(url, data=body, headers=headers, timeout=10).status_code
 
     # --- life cycle ----------------------------------------------------------------------
     def start(self) -> "FakeNotify":
@@ -308,7 +331,7 @@ class FakeNotify:
             "postcode": None,
             "postage": None,
             "type": sent.type,
-            "status": "sending",
+            "status": sent.status,
             "template": self._template(sent),
             "body": sent.body,
             "subject": sent.subject,

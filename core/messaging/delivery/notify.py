@@ -69,6 +69,15 @@ class NotifyBackend:
             raise _failure(error, sending=True) from error
         return response["id"]
 
+    def delivery_status(self, provider_id: str) -> str | None:
+        """Notify's status for a message it took ("delivered", "permanent-failure"...)."""
+        try:
+            return self.client.get_notification_by_id(provider_id).get("status")
+        except APIError as error:
+            if error.status_code == 404:
+                return None
+            raise _failure(error, sending=False) from error
+
     def lookup(self, reference: str) -> str | None:
         try:
             found = self.client.get_all_notifications(reference=reference)

@@ -20,13 +20,14 @@ from core.choices import Channel
 from core.dates import short_date_time
 from core.messaging.gate import message_her_if_safe
 from sessions_booking.models import Booking
+from sessions_booking.rules.wording import one_line
 
 logger = logging.getLogger(__name__)
 
 
 def describe(session) -> str:
     when = short_date_time(session.starts_at)
-    return f"{when}, {session.venue.address.replace(chr(10), ', ')}"
+    return f"{when}, {one_line(session.venue.address)}"
 
 
 def tell_keyworker(referral, *, told_by: str | None, what: str) -> None:
@@ -61,7 +62,9 @@ def tell_both(booking_id: int, *, statuses, subject: str, text: str, what: str) 
     if booking is None:
         return False
     told_by = message_her_if_safe(
-        booking.referral, subject=subject, text=text % {"session": describe(booking.session)}
+        booking.referral,
+        subject=subject,
+        text=text % {"session": describe(booking.session), "phone": settings.SERVICE_PHONE},
     )
     tell_keyworker(booking.referral, told_by=told_by, what=what)
     return told_by is not None
@@ -72,7 +75,10 @@ def tell_about_promotion(booking_id: int) -> bool:
         booking_id,
         statuses=["confirmed"],
         subject=_("A place has come up"),
-        text=_("A place has come up for you: %(session)s. Reply or call us if you cannot come."),
+        # Nobody reads replies to our texts: she is asked to call instead.
+        text=_(
+            "A place has come up for you: %(session)s. If you cannot come, please call %(phone)s."
+        ),
         what=_("A waitlisted booking has been confirmed."),
     )
 

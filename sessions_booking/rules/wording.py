@@ -63,6 +63,17 @@ class Wording:
     text: str
 
 
+# Words that ask her to reply, per language: replies to our texts and emails go nowhere.
+REPLY_WORDS = {
+    "en": ("reply", "text back", "text us", "respond to this"),
+    "pl": ("odpowiedz", "odpisz"),
+    "ro": ("răspunde", "raspunde", "răspundeți"),
+    "ur": ("جواب",),
+    "pa": ("ਜਵਾਬ",),
+    "bn": ("উত্তর",),
+}
+
+
 def placeholders(text: str) -> list[str]:
     """The placeholder names in ``text``. Raises ValueError for anything that is not a
     plain ``{name}`` (format specs, conversions, attribute or index access, stray
@@ -108,6 +119,14 @@ def problems(*, subject: str, text: str, language: str, names_service: bool) -> 
             _("The message must include %(names)s.")
             % {"names": ", ".join(f"{{{name}}}" for name in missing)}
         )
+    folded = f"{subject}\n{text}".casefold()
+    if any(word in folded for word in REPLY_WORDS.get(language, ()) + REPLY_WORDS["en"]):
+        found.append(
+            _(
+                "Nobody reads replies to these messages: do not ask her to reply. Ask her to "
+                "use her link or to call instead."
+            )
+        )
     if not names_service:
         words = disallowed_words_in(f"{subject}\n{text}", language=language)
         if words:
@@ -148,12 +167,19 @@ def fill(template: str, values: dict) -> str:
     return template.format_map({name: values.get(name, "") for name in placeholders(template)})
 
 
+def one_line(address: str) -> str:
+    """An address typed on several lines, as one line: "1 High Street, Walsall WS1 1AA"
+    (any line ending, blank lines and a comma already at a line's end allowed for)."""
+    lines = [line.strip().rstrip(",").strip() for line in address.splitlines()]
+    return ", ".join(line for line in lines if line)
+
+
 def values_for(session, *, link: str, language: str) -> dict:
     with translation.override(language):
         when = short_date_time(session.starts_at)
     return {
         "when": when,
-        "where": session.venue.address.replace("\r", "").replace("\n", ", "),
+        "where": one_line(session.venue.address),
         "link": link,
         "programme": session.programme.name,
         "service": settings.SERVICE_NAME,

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from sessions_booking.rules.wording import one_line
+
 
 def booking_calendar(booking) -> bytes:
     session, referral = booking.session, booking.referral
@@ -20,6 +22,6 @@ def booking_calendar(booking) -> bytes:
         event.add("summary", f"{settings.SERVICE_NAME}: {session.programme.name}")
     else:
         event.add("summary", _("Appointment"))
-    event.add("location", session.venue.address.replace("\n", ", "))
+    event.add("location", one_line(session.venue.address))
     calendar.add_component(event)
     return calendar.to_ical()

@@ -287,8 +287,9 @@ def test_case_page_timeline(
     counts = measure(client, reverse("referrals:case_detail", args=[her.pk]), grow, check=check)
     # The case, the audit row for viewing it, the timeline (status changes, attempts, notes,
     # every stage of her bookings, her partner referrals' steps), the check for unanswered
-    # attempts, the support plan's flags; and for a team lead, the keyworkers to assign to.
-    budget = SIGNED_IN + 9 + (1 if viewer_name == "lead" else 0)
+    # attempts, the flags (support plan; an undelivered reminder); and for a team lead, the
+    # keyworkers to assign to.
+    budget = SIGNED_IN + 10 + (1 if viewer_name == "lead" else 0)
     assert counts == [budget, budget]
 
 
@@ -635,7 +636,7 @@ def test_reminder_wording_list(client, sign_in, service_admin):
         count, html = get_page(client, reverse("sessions_booking:setup_messages"), None)
         assert html.count("Edited ") == size
         counts.append(count)
-    assert counts == [SIGNED_IN + 1] * 2
+    assert counts == [SIGNED_IN + 2] * 2  # the wordings; the next session, for the SMS parts
 
 
 # --- forms whose choices list venues, programmes, staff or teams -------------------------------

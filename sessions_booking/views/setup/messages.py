@@ -24,8 +24,10 @@ def languages():
 
 
 def current_wordings():
-    """One row per language and kind: the saved wording, or the built-in one."""
+    """One row per language and kind: the saved wording, or the built-in one, with how
+    many SMS parts it takes as she would get it."""
     saved = {(t.language, t.names_service): t for t in MessageTemplate.objects.all()}
+    session = next_session()
     rows = []
     for code, label in languages():
         for kind, names_service in KINDS.items():
@@ -43,14 +45,22 @@ def current_wordings():
                     "saved": template,
                     "subject": subject,
                     "text": text,
+                    "sent": preview(
+                        language=code, names_service=names_service, subject=subject,
+                        text=text, session=session,
+                    ) if text else None,
                 }
-            )
+            )  # fmt: skip
     return rows
 
 
-def preview(*, language, names_service, subject, text):
+def next_session():
+    return upcoming_sessions().select_related("venue", "programme").first()
+
+
+def preview(*, language, names_service, subject, text, session=False):
     """The message as she would get it, for the next session (or a made-up one)."""
-    session = upcoming_sessions().select_related("venue", "programme").first()
+    session = next_session() if session is False else session
     values = {
         "when": "Tue 3 Dec 10:00",
         "where": "12 High Street, Walsall",

@@ -18,6 +18,7 @@ from bench.environment import bench_services, fresh_databases
 # name -> module with ``run() -> bench.report.Result``
 BENCHMARKS = {
     "reminders": "bench.reminders",
+    "reminder-pace": "bench.reminder_pace",
     "web": "bench.web",
 }
 

@@ -317,6 +317,9 @@ NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=20)
 # https://<site>/notify/delivery-status/. Without it, the worker asks Notify for the status of
 # each message sent in the last DELIVERY_LOOKUP_HOURS instead.
 NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+# The most messages to women sent in a minute, across every worker (core/messaging/pace.py):
+# GOV.UK Notify's limit is 3,000 a minute per service.
+MESSAGES_PER_MINUTE = env.int("MESSAGES_PER_MINUTE", default=3000)
 DELIVERY_LOOKUP_HOURS = env.int("DELIVERY_LOOKUP_HOURS", default=72)
 # A reminder still "sending" this long after it was claimed is recovered (the worker that
 # claimed it died): looked up at the provider by its idempotency reference, never re-sent

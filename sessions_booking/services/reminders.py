@@ -31,6 +31,7 @@ from core.messaging.delivery import (
     UnknownOutcome,
     backend_for,
 )
+from core.messaging.pace import Pacer
 from core.messaging.safe_contact import SafeContactRules, automated_channel, latest_safe_moment
 from core.refusals import Refused
 from sessions_booking.models import Booking, BookingStatus, Reminder, ReminderStatus
@@ -267,6 +268,7 @@ def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
     except Exception:  # recovery trouble must not stop today's reminders going out
         logger.exception("recovering stuck reminders failed")
     deadline = time.monotonic() + budget_seconds
+    pacer = Pacer()
     sent = 0
     while time.monotonic() < deadline:
         claimed = claim_due_reminders(limit=batch)
@@ -276,9 +278,10 @@ def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
             call_for_help()
         saved = saved_wordings()
         for position, reminder_id in enumerate(claimed):
-            if time.monotonic() >= deadline:
+            # In due order, at the pace every worker shares (core.messaging.pace).
+            if time.monotonic() >= deadline or not pacer.wait_turn(deadline=deadline):
                 release(claimed[position:])
-                break
+                return sent
             sent += deliver_one(reminder_id, saved=saved)
     return sent
 

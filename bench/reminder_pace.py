@@ -1,14 +1,15 @@
 """Benchmark: the sending pace.
 
 "10,000 due reminders drain through a fake GOV.UK Notify at the configured pace (within
-5 % of 3,000 a minute, none refused, none twice) with two workers."
+5 % of 3,000 a minute, none refused, none twice) with two workers; a permanent failure
+reaches the keyworker's calls list within a minute of its callback."
 
 The 10,000 reminders of the reminders benchmark are put back to due, and two Celery
 workers (two processes each), sending through the fake Notify over HTTP on 127.0.0.1
 (tests/support/fake_notify.py) with MESSAGES_PER_MINUTE=3000, are sent sweeps as beat would,
-keeping two running while reminders are due. The pace is measured at the fake Notify: the
-time each message arrived. After bench.reminders it reuses its reminders; on its own
-(`make bench BENCH_ARGS=reminder-pace`) it seeds them.
+keeping four running (one per worker process) while reminders are due. The pace is measured
+at the fake Notify: the time each message arrived. After bench.reminders it reuses its
+reminders; on its own (`make bench BENCH_ARGS=reminder-pace`) it seeds them.
 """
 
 import os
@@ -17,6 +18,8 @@ from collections import Counter
 from datetime import datetime
 
 from django.db.models import Q
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from bench.processes import running
@@ -30,7 +33,9 @@ from bench.reminders import (
 )
 from bench.report import RESULTS_DIR, Result, Row
 from config.celery import app
+from referrals.models import Referral
 from sessions_booking.models import Reminder, ReminderStatus
+from sessions_booking.selectors import calls_to_make
 from tests.support.fake_notify import FakeNotify
 
 PER_MINUTE = 3000
@@ -51,16 +56,18 @@ def due() -> int:
     ).count()
 
 
-def drain(workers: int) -> bool:
-    """Keep ``workers`` sweeps running while reminders are due. False if it gave up."""
+def drain(sweeps_at_once: int) -> bool:
+    """Keep ``sweeps_at_once`` sweeps running while reminders are due. False if it gave up."""
     deadline = time.monotonic() + GIVE_UP_AFTER_SECONDS
-    sweeps = [app.send_task(SWEEP_TASK, queue=QUEUE, ignore_result=False) for _ in range(workers)]
+    sweeps = [
+        app.send_task(SWEEP_TASK, queue=QUEUE, ignore_result=False) for _ in range(sweeps_at_once)
+    ]
     while time.monotonic() < deadline:
         time.sleep(1.0)
         if not due():
             return True
         running_now = [s for s in sweeps if not s.ready()]
-        for _ in range(workers - len(running_now)):
+        for _ in range(sweeps_at_once - len(running_now)):
             running_now.append(app.send_task(SWEEP_TASK, queue=QUEUE, ignore_result=False))
         sweeps = running_now
     return not due()
@@ -73,6 +80,35 @@ def busiest_minute(moments: list[float]) -> int:
             start += 1
         busiest = max(busiest, end - start + 1)
     return busiest
+
+
+def failure_to_calls_list() -> float:
+    """Seconds from Notify's permanent-failure callback for one sent reminder (posted to
+    /notify/delivery-status/ with its bearer token, in this process) to her keyworker's
+    calls list showing it."""
+    reminder = (
+        Reminder.objects.filter(status=ReminderStatus.SENT)
+        .exclude(provider_reference="")
+        .select_related("booking__referral", "booking__booked_by")
+        .first()
+    )
+    keyworker = reminder.booking.booked_by
+    Referral.objects.filter(pk=reminder.booking.referral_id).update(assigned_to=keyworker)
+    token = "bench-callback-token-" + "x" * 20
+    started = time.monotonic()
+    with override_settings(NOTIFY_CALLBACK_TOKEN=token, ALLOWED_HOSTS=["*"]):
+        response = Client().post(
+            reverse("sessions_booking:notify_delivery_status"),
+            {"id": reminder.provider_reference, "status": "permanent-failure"},
+            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+        )  # fmt: skip
+    if response.status_code != 204:
+        raise RuntimeError(f"the callback was answered {response.status_code}")
+    while reminder.pk not in {r.pk for r in calls_to_make(user=keyworker)}:
+        if time.monotonic() - started > 60:
+            return float("inf")
+        time.sleep(0.05)
+    return time.monotonic() - started
 
 
 def run() -> Result:
@@ -96,11 +132,12 @@ def run() -> Result:
         ):
             wait_until_ready(first)
             wait_until_ready(second)
-            finished = drain(workers=2)
+            finished = drain(sweeps_at_once=4)  # one per worker process
         messages = list(fake.messages)
         refused = sum(1 for _m, _p, _r, status in fake.requests if status != 201 and _m == "POST")
     finally:
         fake.stop()
+    to_calls_list = failure_to_calls_list()
     references = Counter(m.reference for m in messages)
     twice = sum(n - 1 for n in references.values())
     moments = sorted(datetime.fromisoformat(m.created_at).timestamp() for m in messages)
@@ -123,6 +160,12 @@ def run() -> Result:
             busiest <= PER_MINUTE,
         ),
         Row("sending pace: refused by Notify", f"{refused:,}", "0", refused == 0),
+        Row(
+            "delivery receipts: a permanent failure's callback to her keyworker's calls list",
+            f"{to_calls_list * 1000:.0f} ms",
+            "< 60 s",
+            to_calls_list < 60,
+        ),
         Row("sending pace: sent twice", f"{twice:,}", "0", twice == 0),
     ]
     return Result(
@@ -133,5 +176,6 @@ def run() -> Result:
             "per_minute_measured": round(per_minute, 1), "seconds": round(seconds, 1),
             "busiest_minute": busiest, "refused": refused, "sent_twice": twice,
             "delivered": len(references), "finished": finished,
+            "failure_to_calls_list_seconds": round(to_calls_list, 3),
         },
     )  # fmt: skip

@@ -29,9 +29,12 @@ def window(per_minute: int) -> RateLimitItemPerSecond:
 
 
 class Pacer:
+    """``per_minute=0`` (or MESSAGES_PER_MINUTE=0): no pace at all (a provider without a
+    limit; the reminders benchmark measuring the sweep itself)."""
+
     def __init__(self, *, per_minute: int | None = None, redis_url: str | None = None):
-        self.per_minute = per_minute or settings.MESSAGES_PER_MINUTE
-        self.item = window(self.per_minute)
+        self.per_minute = settings.MESSAGES_PER_MINUTE if per_minute is None else per_minute
+        self.item = window(self.per_minute) if self.per_minute else None
         self.limiter = FixedWindowRateLimiter(
             RedisStorage(redis_url or settings.REDIS_URL, socket_timeout=2)
         )
@@ -40,6 +43,8 @@ class Pacer:
     def wait_turn(self, *, deadline: float) -> bool:
         """Wait until this worker may send one message. False if the turn would come after
         ``deadline`` (a ``time.monotonic()`` value): the caller stops and puts work back."""
+        if self.item is None:
+            return True
         while True:
             try:
                 if self.limiter.hit(self.item, KEY):

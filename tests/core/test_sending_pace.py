@@ -46,3 +46,10 @@ def test_without_redis_a_worker_paces_itself_alone(caplog):
         assert pacer.wait_turn(deadline=time.monotonic() + 30)
     assert time.monotonic() - started >= 2.0 - 0.05  # one a second
     assert "pacing alone" in caplog.text
+
+
+def test_no_pace_at_all_when_the_rate_is_zero():
+    pacer = Pacer(per_minute=0, redis_url="redis://127.0.0.1:1/0")  # Redis is not even asked
+    started = time.monotonic()
+    assert all(pacer.wait_turn(deadline=time.monotonic() + 1) for _ in range(1000))
+    assert time.monotonic() - started < 1.0

@@ -9,6 +9,7 @@ import pytest
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    pytest.mark.any_day,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

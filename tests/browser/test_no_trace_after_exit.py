@@ -16,6 +16,7 @@ from tests.browser.public_form import ANSWERS, FORMS, PROFESSIONAL_STEPS, SELF_S
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    pytest.mark.any_day,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from tests.support.processes import child_process_environment
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.any_day, pytest.mark.django_db]
 
 BUDGET_BYTES = 150 * 1000
 

@@ -10,6 +10,7 @@ from tests.support.factories import GroupSessionFactory, ReferralFactory
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    pytest.mark.any_day,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -11,6 +11,7 @@ from tests.support.referral_journey import VALID_ANSWERS
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    pytest.mark.any_day,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -63,6 +63,12 @@ def _aggregates(scope: Scope) -> dict:
     }
 
 
+# A kind of support nobody has been referred for yet: the row _aggregates would give.
+NO_REFERRALS = {
+    "waiting_women": 0, "waiting_referrals": 0, "waiting_median": None, "longest": None,
+    "started": 0, "started_median": None, "started_p90": None, "within": 0,
+}  # fmt: skip
+
 COLUMNS = [
     _("Women waiting now"),
     _("Median days waiting so far"),
@@ -109,11 +115,7 @@ def waits_by_kind(scope: Scope) -> Table:
     )
     for kind, label in SupportKind.choices:
         if kind in rows or kind == SupportKind.MENTAL_HEALTH:
-            empty = dict.fromkeys(_aggregates(scope), 0) | {
-                "waiting_median": None, "longest": None, "started_median": None,
-                "started_p90": None,
-            }  # fmt: skip
-            table.add(label, _figures(rows.get(kind, empty), suppress=scope.suppress))
+            table.add(label, _figures(rows.get(kind, NO_REFERRALS), suppress=scope.suppress))
     return table
 
 

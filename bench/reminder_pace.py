@@ -115,7 +115,7 @@ def run() -> Result:
     if Reminder.objects.count() < REMINDERS:
         seed(REMINDERS, now=timezone.now())  # run on its own, without bench.reminders
     put_back_to_due()
-    fake = FakeNotify().start()
+    fake = FakeNotify(per_minute_limit=PER_MINUTE).start()  # refuses what Notify would
     env = {
         **os.environ, **fake.settings(), "NOTIFY_SMS_SENDER_ID": "", "LOG_LEVEL": "WARNING",
         "MESSAGES_PER_MINUTE": str(PER_MINUTE),

@@ -320,6 +320,9 @@ NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
 # The most messages to women sent in a minute, across every worker (core/messaging/pace.py):
 # GOV.UK Notify's limit is 3,000 a minute per service.
 MESSAGES_PER_MINUTE = env.int("MESSAGES_PER_MINUTE", default=3000)
+# How many worker processes send messages (all workers' --concurrency added up). Only used
+# while Redis does not answer: each then paces itself at MESSAGES_PER_MINUTE / MESSAGE_SENDERS.
+MESSAGE_SENDERS = env.int("MESSAGE_SENDERS", default=4)
 DELIVERY_LOOKUP_HOURS = env.int("DELIVERY_LOOKUP_HOURS", default=72)
 # A reminder still "sending" this long after it was claimed is recovered (the worker that
 # claimed it died): looked up at the provider by its idempotency reference, never re-sent

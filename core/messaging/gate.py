@@ -3,16 +3,23 @@
 Only on a channel she marked safe, only at a time she marked safe, and discreet (no service
 name) unless she allowed it. Every message to her that is not a scheduled reminder goes
 through ``message_her_if_safe`` (reminders are timed by the same rules, in
-``sessions_booking.services.reminders``, and sent through the same delivery backends)."""
+``sessions_booking.services.reminders``, and sent through the same delivery backends).
+Each message takes its turn in the sending pace every worker shares (core.messaging.pace)."""
 
+import time
 import uuid
 
 from django.conf import settings
 
 from core.bidi import isolate_text_if_bidi
 from core.choices import Channel
-from core.messaging.delivery import Message, backend_for
+from core.messaging.delivery import Message, TemporaryFailure, backend_for
+from core.messaging.pace import Pacer
 from core.messaging.safe_contact import SafeContactRules, automated_channel
+
+# The longest a message waits for its turn in the pace before it is tried again later (a
+# notice's retry, notices.services): only a backlog of reminders makes it wait at all.
+TURN_WAIT_SECONDS = 10
 
 
 def message_her_if_safe(
@@ -41,6 +48,8 @@ def message_her_if_safe(
         text = named_text or text
     # Written in a right-to-left language: her reference, numbers and links keep their order.
     subject, text = isolate_text_if_bidi(subject), isolate_text_if_bidi(text)
+    if not Pacer().wait_turn(deadline=time.monotonic() + TURN_WAIT_SECONDS):
+        raise TemporaryFailure("No turn in the sending pace yet: a backlog is being sent.")
     backend_for(channel).send(
         Message(
             channel=channel,

@@ -144,10 +144,18 @@ DELIVERY_FIELDS = [
 ]  # fmt: skip
 
 
-def deliver(reminder_id: int, *, saved=None) -> bool:
+class NoTurn(Exception):
+    """The sending pace gave no turn before the sweep's deadline: nothing was sent."""
+
+
+def deliver(reminder_id: int, *, saved=None, turn=None) -> bool:
     """Send one claimed (``sending``) reminder. Her rules are checked again first: they
     may have changed since it was scheduled. Raises the backend's DeliveryError.
-    ``saved``: the admin-edited wordings (``wording.saved_wordings``), if already read."""
+    ``saved``: the admin-edited wordings (``wording.saved_wordings``), if already read.
+    ``turn``: called just before the message leaves, to wait for a turn in the sending
+    pace (``Pacer.wait_turn``); taking it last keeps the moments Notify counts as even as
+    the pace. If it gives none, NoTurn is raised and the reminder is left "sending" for
+    the caller to put back."""
     reminder = (
         Reminder.objects.select_related(
             "booking__referral", "booking__session__venue", "booking__session__programme"
@@ -170,6 +178,8 @@ def deliver(reminder_id: int, *, saved=None) -> bool:
         )
         return False
     message = message_for(reminder, link=issue_link(booking, now=now), saved=saved)
+    if turn is not None and not turn():
+        raise NoTurn
     provider_id = backend_for(reminder.channel).send(message)
     _set(
         reminder.pk,
@@ -277,12 +287,20 @@ def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
         if len(claimed) == batch:
             call_for_help()
         saved = saved_wordings()
+
+        def turn():
+            return pacer.wait_turn(deadline=deadline)
+
         for position, reminder_id in enumerate(claimed):
             # In due order, at the pace every worker shares (core.messaging.pace).
-            if time.monotonic() >= deadline or not pacer.wait_turn(deadline=deadline):
+            if time.monotonic() >= deadline:
                 release(claimed[position:])
                 return sent
-            sent += deliver_one(reminder_id, saved=saved)
+            try:
+                sent += deliver_one(reminder_id, saved=saved, turn=turn)
+            except NoTurn:
+                release(claimed[position:])
+                return sent
     return sent
 
 
@@ -295,13 +313,15 @@ def call_for_help() -> None:
         transaction.on_commit(lambda: notices.wake(send_due_reminders), robust=True)
 
 
-def deliver_one(reminder_id: int, *, saved=None) -> bool:
+def deliver_one(reminder_id: int, *, saved=None, turn=None) -> bool:
     """``deliver``, with failures recorded. When the outcome is unknown (the provider may
     have taken the message but its answer never came, or something broke after sending),
     the reminder stays "sending" so recovery looks it up by its reference: never sent
-    blindly again."""
+    blindly again. NoTurn is the caller's to handle."""
     try:
-        return deliver(reminder_id, saved=saved)
+        return deliver(reminder_id, saved=saved, turn=turn)
+    except NoTurn:
+        raise
     except UnknownOutcome as error:
         logger.warning("reminder %s: outcome unknown, left for recovery: %s", reminder_id, error)
     except DeliveryError as error:

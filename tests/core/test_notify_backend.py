@@ -212,6 +212,18 @@ def test_a_refused_api_key_is_a_permanent_failure(fake_notify, keyworker, settin
     assert fake_notify.messages == []
 
 
+def test_the_fake_refuses_sends_past_its_rate_limit_as_notify_does(fake_notify):
+    """The pace benchmark and the pacing test count on it: a send past the limit in the
+    last 60 seconds is refused with Notify's 429, a temporary failure."""
+    fake_notify.per_minute_limit = 3
+    for n in range(3):
+        NotifyBackend().send(sms(reference=f"within-{n}"))
+    with pytest.raises(TemporaryFailure, match=r"Notify 429: .*Exceeded rate limit"):
+        NotifyBackend().send(sms(reference="one-too-many"))
+    assert len(fake_notify.messages) == 3
+    assert fake_notify.send_attempts() == 4
+
+
 def test_the_fake_checks_the_token_it_is_given(fake_notify):
     """The fake would let a broken client through otherwise; Notify's real key works."""
     for headers in ({}, {"Authorization": "Bearer not-a-jwt"}):

@@ -267,10 +267,12 @@ def test_two_workers_share_one_pace_and_drain_a_backlog_at_it(fake_notify, worke
     moments = sorted(
         datetime.fromisoformat(sent.created_at).timestamp() for sent in fake_notify.messages
     )
-    # Fixed windows of a second: any stretch of n seconds holds at most (n + 1) windows' worth.
+    # A moving window: no stretch of 5 seconds holds more than 5 seconds' worth. (Counted
+    # where Notify received them, after each worker read her row and issued her link, which
+    # takes longer for some than others on a busy machine: 4.5 s is taken.)
     for i, start in enumerate(moments):
-        within_five = sum(1 for moment in moments[i:] if moment < start + 5)
-        assert within_five <= 6 * per_second, (start, within_five)
+        within_five = sum(1 for moment in moments[i:] if moment < start + 4.5)
+        assert within_five <= 5 * per_second, (start, within_five)
     # The whole backlog: the first window's sends are free, the rest come at the pace.
     drained_in = moments[-1] - moments[0]
     expected = (len(moments) - per_second) / per_second

@@ -306,6 +306,51 @@ def test_reminders_claimed_but_not_reached_in_the_time_budget_go_back_in_the_que
     assert ReminderStatus.SENDING not in statuses
 
 
+def test_the_turn_in_the_pace_is_taken_just_before_sending_and_none_puts_all_back(
+    keyworker, monkeypatch
+):
+    """Her message is ready (rules checked, link in it) before the turn is asked for, so
+    the moments Notify counts are as even as the pace; a sweep given no turn before its
+    deadline sends nothing more and puts that reminder and the rest back."""
+    from core.messaging.pace import Pacer
+    from sessions_booking.services.reminders import sweep
+
+    for _ in range(2):
+        make_due(booked_and_safe_now(keyworker))
+    events = []
+
+    class Recording:
+        def send(self, message):
+            events.append(("sent", message.reference))
+            return "recorded-1"
+
+    turns = iter([True, True, False])
+
+    def wait_turn(self, *, deadline):
+        events.append(("turn", None))
+        return next(turns)
+
+    from sessions_booking.services import reminders
+
+    issue_link = reminders.issue_link
+
+    def link(booking, **kwargs):
+        events.append(("link", None))
+        return issue_link(booking, **kwargs)
+
+    monkeypatch.setattr(Pacer, "wait_turn", wait_turn)
+    monkeypatch.setattr(reminders, "issue_link", link)
+    monkeypatch.setattr(reminders, "backend_for", lambda channel: Recording())
+    assert sweep(batch=10) == 2
+    assert [kind for kind, _ in events] == [
+        *("link", "turn", "sent") * 2,
+        *("link", "turn"),  # no turn: not sent, and the fourth is not even prepared
+    ]
+    statuses = list(Reminder.objects.values_list("status", flat=True))
+    assert sorted(statuses) == sorted([ReminderStatus.SENT] * 2 + [ReminderStatus.SCHEDULED] * 2)
+    assert ReminderStatus.SENDING not in statuses
+
+
 def test_a_backlog_starts_one_more_sweep_at_most_once_a_minute(
     keyworker, django_capture_on_commit_callbacks
 ):

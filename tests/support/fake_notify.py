@@ -6,7 +6,9 @@ the service id, signed with the API key's secret, ``iat`` within 30 seconds), ta
 ``GET /v2/notifications?reference=`` and ``GET /v2/notifications/<id>`` with bodies shaped
 like Notify's. Tests can script the next answers (``fail_next(429, 500)``) and make a send
 hang after it was recorded (``hang_on_send(3)``, then ``release()``), as if the provider
-took the message and the sender died before hearing back.
+took the message and the sender died before hearing back. Given ``per_minute_limit`` (or
+with it set later), it refuses sends beyond Notify's rate limit as Notify does: 429, for
+every send past the limit in the last 60 seconds, counted when each arrived.
 
 Use the ``fake_notify`` fixture: it starts the server and points the Notify settings at it.
 Import it in a test module as ``from tests.support.fake_notify import fake_notify_fixture``.
@@ -101,7 +103,13 @@ class FakeNotify:
     """The fake server. ``messages`` holds what was accepted, ``requests`` every request
     that passed authentication (method, path, reference, status answered)."""
 
-    def __init__(self, *, service_id: str | None = None, secret: str | None = None):
+    def __init__(
+        self,
+        *,
+        service_id: str | None = None,
+        secret: str | None = None,
+        per_minute_limit: int | None = None,
+    ):
         self.service_id = service_id or str(uuid.uuid4())
         self.secret = secret or str(uuid.uuid4())
         self.api_key = f"haven_test-{self.service_id}-{self.secret}"
@@ -112,6 +120,9 @@ class FakeNotify:
             self.sms_template_id: Template("sms", "((body))"),
             self.email_template_id: Template("email", "((body))", "((subject))"),
         }
+        # Notify's rate limit, if given: sends beyond it in any 60 seconds are refused (429).
+        self.per_minute_limit = per_minute_limit
+        self._send_moments: deque[float] = deque()
         self.messages: list[Sent] = []
         self.requests: list[tuple[str, str, str | None, int]] = []
         self.refused_auth = 0
@@ -246,6 +257,18 @@ class FakeNotify:
                 403, "Error: Your system clock must be accurate to within 30 seconds"
             )
         return None
+
+    def _over_rate_limit(self) -> bool:
+        """Counts this send against the limit, as Notify does (every send request in the
+        last 60 seconds, by the time it arrived); True if it is one too many."""
+        if self.per_minute_limit is None:
+            return False
+        now = time.monotonic()
+        with self._lock:
+            while self._send_moments and self._send_moments[0] <= now - 60:
+                self._send_moments.popleft()
+            self._send_moments.append(now)
+            return len(self._send_moments) > self.per_minute_limit
 
     def _accept(self, kind: str, data: dict) -> tuple[int, dict | Sent]:
         """Validate a send like Notify does; returns (201, Sent) or an error answer."""
@@ -389,6 +412,9 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self._answer(400, error_body(400, "Invalid JSON supplied", "BadRequestError"))
         reference = data.get("reference")
+        if self.fake._over_rate_limit():
+            self._log("POST", path, reference, 429)
+            return self._answer(429, error_body(429))
         action = self.fake._next_action("send")
         if isinstance(action, int):
             self._log("POST", path, reference, action)

@@ -18,6 +18,7 @@ If Redis does not answer, each worker process paces itself alone at its share of
 ``MESSAGES_PER_MINUTE / MESSAGE_SENDERS`` (the number of worker processes that send), and
 says so in the log: a slower drain, never a burst."""
 
+import functools
 import logging
 import math
 import time
@@ -51,6 +52,14 @@ def minute_cap(per_minute: int) -> RateLimitItemPerMinute:
     return RateLimitItemPerMinute(max(1, per_minute - max(1, int(per_minute * HEADROOM))))
 
 
+@functools.cache
+def limiter_for(redis_url: str) -> MovingWindowRateLimiter:
+    """One limiter, and so one Redis connection pool, per process and server: a Pacer is
+    made for every sweep and every message outside the sweep. (redis-py's pool starts
+    afresh in a forked worker process.)"""
+    return MovingWindowRateLimiter(RedisStorage(redis_url, socket_timeout=2))
+
+
 class Pacer:
     """``per_minute=0`` (or MESSAGES_PER_MINUTE=0): no pace at all (a provider without a
     limit; the reminders benchmark measuring the sweep itself)."""
@@ -68,9 +77,7 @@ class Pacer:
         self.items = (
             (window(self.per_minute), minute_cap(self.per_minute)) if self.per_minute else ()
         )
-        self.limiter = MovingWindowRateLimiter(
-            RedisStorage(redis_url or settings.REDIS_URL, socket_timeout=2)
-        )
+        self.limiter = limiter_for(redis_url or settings.REDIS_URL)
         self._alone_next = 0.0
 
     def wait_turn(self, *, deadline: float) -> bool:

@@ -9,6 +9,7 @@ Each message carries the reminder's idempotency reference; a reminder whose work
 mid-send is looked up by it at the provider before anything is sent again.
 """
 
+import functools
 import logging
 import time
 import uuid
@@ -155,7 +156,7 @@ def deliver(reminder_id: int, *, saved=None, turn=None) -> bool:
     ``turn``: called just before the message leaves, to wait for a turn in the sending
     pace (``Pacer.wait_turn``); taking it last keeps the moments Notify counts as even as
     the pace. If it gives none, NoTurn is raised and the reminder is left "sending" for
-    the caller to put back."""
+    the caller to put back (the link issued for it was never sent, and expires unused)."""
     reminder = (
         Reminder.objects.select_related(
             "booking__referral", "booking__session__venue", "booking__session__programme"
@@ -278,7 +279,7 @@ def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
     except Exception:  # recovery trouble must not stop today's reminders going out
         logger.exception("recovering stuck reminders failed")
     deadline = time.monotonic() + budget_seconds
-    pacer = Pacer()
+    turn = functools.partial(Pacer().wait_turn, deadline=deadline)
     sent = 0
     while time.monotonic() < deadline:
         claimed = claim_due_reminders(limit=batch)
@@ -287,10 +288,6 @@ def sweep(*, budget_seconds: float = 40.0, batch: int = 100) -> int:
         if len(claimed) == batch:
             call_for_help()
         saved = saved_wordings()
-
-        def turn():
-            return pacer.wait_turn(deadline=deadline)
-
         for position, reminder_id in enumerate(claimed):
             # In due order, at the pace every worker shares (core.messaging.pace).
             if time.monotonic() >= deadline:

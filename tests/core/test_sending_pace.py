@@ -130,3 +130,29 @@ def test_a_place_freed_between_the_refusal_and_the_look_is_taken_at_once(monkeyp
     assert pacer.wait_turn(deadline=time.monotonic() + 5)
     assert time.monotonic() - started < 0.5
     assert "pacing alone" not in caplog.text
+
+
+def test_every_pacer_in_a_process_shares_one_connection_pool_per_redis():
+    """A Pacer is made for every sweep and every notice to her: they must not each open
+    their own connections to Redis."""
+    first, second = Pacer(per_minute=60), Pacer(per_minute=120)
+    assert first.limiter is second.limiter
+    assert Pacer(per_minute=60, redis_url="redis://127.0.0.1:1/0").limiter is not first.limiter
+
+
+def test_one_percent_of_each_minute_is_kept_free_whatever_the_slices_allow():
+    """3,000 a minute: 50 in any second, and 2,970 in any 60 seconds. With the minute's
+    2,970 taken (here by turns recorded straight into its window), no turn is given
+    though the second's slice is free."""
+    pacer = Pacer(per_minute=3000)
+    slices, minute = pacer.items
+    assert (slices.amount, slices.get_expiry()) == (50, 1)
+    assert (minute.amount, minute.get_expiry()) == (2970, 60)
+    assert pace.minute_cap(60).amount == 59  # at least one kept free
+    small = Pacer(per_minute=60)  # one a second, 59 a minute
+    _slice, small_minute = small.items
+    for _ in range(59):
+        assert small.limiter.hit(small_minute, pace.KEY)
+    started = time.monotonic()
+    assert not small.wait_turn(deadline=time.monotonic() + 1.0)
+    assert time.monotonic() - started < 0.5  # the minute frees only in ~60 s: not waited for
